@@ -1,0 +1,1 @@
+"""cytonet.compile."""
