@@ -1,0 +1,374 @@
+"""Load the curated knowledge files: pass one checks shape, pass two (lint) checks meaning."""
+
+from __future__ import annotations
+
+__all__ = ["DATA_DIR", "load_knowledge", "read_knowledge", "Catalog", "default_catalog"]
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .._yaml import LineDict, line_of, load_yaml
+from ..errors import KnowledgeError, Problem
+from ..units import parse_quantity, to_molar_nM, to_seconds
+from .names import NameIndex
+from .records import (
+    DRUG_MECHANISMS, ENTITY_KINDS, MECHANISMS, SPEC_CONDITIONS, SPEC_STIMULI, Context, Driver,
+    Drug, DrugTarget, Entity, Evidence, Interaction, Knowledge, Phenotype, Source,
+)
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+FILES = ("sources", "entities", "interactions", "drugs", "contexts", "phenotypes")
+
+
+class _Collector:
+    """Collects shape problems for one file."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def add(self, msg: str, obj: Any = None, item: str | None = None, fld: str | None = None):
+        self.problems.append(Problem(msg, file=self.file, line=line_of(obj, fld) if obj is not None
+                                     else None, item=item, field=fld))
+
+    def require(self, obj: LineDict, key: str, item: str | None, types=(str,), allowed=None):
+        if key not in obj or obj[key] is None or obj[key] == "":
+            self.add("missing required field", obj, item, key)
+            return None
+        val = obj[key]
+        if not isinstance(val, types):
+            want = " or ".join(t.__name__ for t in types)
+            self.add(f"expected {want}, got {type(val).__name__} {val!r}", obj, item, key)
+            return None
+        if allowed is not None and val not in allowed:
+            self.add(f"expected one of {', '.join(map(repr, allowed))}, got {val!r}", obj, item, key)
+            return None
+        return val
+
+    def unknown_keys(self, obj: LineDict, allowed: set[str], item: str | None):
+        for k in obj:
+            if k not in allowed:
+                self.add(f"unknown key; expected one of {', '.join(sorted(allowed))}", obj, item, str(k))
+
+
+def _as_list(data: Any, col: _Collector) -> list:
+    if isinstance(data, list):
+        return data
+    col.add(f"expected a list of items at top level, got {type(data).__name__}")
+    return []
+
+
+def _evidence(obj: Any, col: _Collector, item: str, fld: str, sources: dict[str, Source]):
+    if not isinstance(obj, dict):
+        col.add("evidence must be a mapping {ref, text}", None, item, fld)
+        return None
+    ref = col.require(obj, "ref", item)
+    text = col.require(obj, "text", item)
+    if ref is None or text is None:
+        return None
+    return Evidence(ref=ref, text=text, source=sources.get(ref))
+
+
+def _read_sources(path: Path, col: _Collector) -> dict[str, Source]:
+    data = load_yaml(path)
+    out: dict[str, Source] = {}
+    if not isinstance(data, dict):
+        col.add("expected a mapping of source keys")
+        return out
+    for key, val in data.items():
+        if not isinstance(val, dict):
+            col.add("expected a mapping", data, str(key))
+            continue
+        col.unknown_keys(val, {"doi", "pmid", "seed", "title", "verified"}, str(key))
+        out[str(key)] = Source(key=str(key), doi=str(val["doi"]) if val.get("doi") else None,
+                               pmid=str(val["pmid"]) if val.get("pmid") else None,
+                               seed=val.get("seed"), title=str(val.get("title", "")),
+                               verified=bool(val.get("verified", True)), line=line_of(val))
+    return out
+
+
+def read_knowledge(data_dir: str | Path = DATA_DIR) -> tuple[Knowledge, list[Problem]]:
+    """Read the files (shape pass) and return the knowledge and every shape problem found."""
+    d = Path(data_dir)
+    problems: list[Problem] = []
+    files = {name: str(d / f"{name}.yaml") for name in FILES}
+
+    col = _Collector(files["sources"])
+    sources = _read_sources(d / "sources.yaml", col)
+    problems += col.problems
+
+    # entities
+    col = _Collector(files["entities"])
+    entities: dict[str, Entity] = {}
+    ent_items = _as_list(load_yaml(d / "entities.yaml"), col)
+    seen: dict[str, int | None] = {}
+    for i, obj in enumerate(ent_items):
+        if not isinstance(obj, dict):
+            col.add(f"item {i + 1}: expected a mapping")
+            continue
+        sym = col.require(obj, "symbol", None)
+        item = sym or f"item {i + 1}"
+        col.unknown_keys(obj, {"symbol", "name", "kind", "uniprot", "aliases", "mw_kda",
+                               "lumped_into", "form_of"}, item)
+        name = col.require(obj, "name", item)
+        kind = col.require(obj, "kind", item, allowed=ENTITY_KINDS)
+        aliases = obj.get("aliases", []) or []
+        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+            col.add("expected a list of strings", obj, item, "aliases")
+            aliases = []
+        mw = obj.get("mw_kda")
+        if mw is not None and (not isinstance(mw, (int, float)) or mw <= 0):
+            col.add(f"expected a positive number (kDa), got {mw!r}", obj, item, "mw_kda")
+            mw = None
+        if sym is None or name is None or kind is None:
+            continue
+        if sym in seen:
+            col.add(f"duplicate symbol (first defined on line {seen[sym]})", obj, item, "symbol")
+            continue
+        seen[sym] = line_of(obj)
+        entities[sym] = Entity(symbol=sym, name=name, kind=kind, uniprot=obj.get("uniprot"),
+                               aliases=tuple(aliases), mw_kda=float(mw) if mw else None,
+                               lumped_into=obj.get("lumped_into"), form_of=obj.get("form_of"),
+                               line=line_of(obj))
+    problems += col.problems
+
+    # interactions
+    col = _Collector(files["interactions"])
+    interactions: list[Interaction] = []
+    for i, obj in enumerate(_as_list(load_yaml(d / "interactions.yaml"), col)):
+        if not isinstance(obj, dict):
+            col.add(f"item {i + 1}: expected a mapping")
+            continue
+        iid = col.require(obj, "id", None)
+        item = iid or f"item {i + 1}"
+        col.unknown_keys(obj, {"id", "source", "target", "sign", "mechanism", "evidence",
+                               "context", "note"}, item)
+        src = col.require(obj, "source", item)
+        tgt = col.require(obj, "target", item)
+        sign = obj.get("sign")
+        if sign not in ("+", "-"):
+            col.add(f"expected '+' or '-', got {sign!r}", obj, item, "sign")
+        mech = col.require(obj, "mechanism", item, allowed=MECHANISMS)
+        ev_raw = obj.get("evidence")
+        evs = []
+        if ev_raw is None:
+            ev_raw = []
+        if not isinstance(ev_raw, list):
+            col.add("expected a list of evidence items", obj, item, "evidence")
+            ev_raw = []
+        for e in ev_raw:
+            ev = _evidence(e, col, item, "evidence", sources)
+            if ev:
+                evs.append(ev)
+        ctx = obj.get("context") or []
+        if isinstance(ctx, str):
+            ctx = [ctx]
+        if None in (iid, src, tgt, mech) or sign not in ("+", "-"):
+            continue
+        interactions.append(Interaction(id=iid, source=src, target=tgt, sign=sign, mechanism=mech,
+                                        evidence=tuple(evs), context=tuple(ctx), line=line_of(obj)))
+    problems += col.problems
+
+    # drugs
+    col = _Collector(files["drugs"])
+    drugs: dict[str, Drug] = {}
+    for i, obj in enumerate(_as_list(load_yaml(d / "drugs.yaml"), col)):
+        if not isinstance(obj, dict):
+            col.add(f"item {i + 1}: expected a mapping")
+            continue
+        name = col.require(obj, "name", None)
+        item = name or f"item {i + 1}"
+        col.unknown_keys(obj, {"name", "aliases", "mechanism", "targets", "mw_kda"}, item)
+        mech = col.require(obj, "mechanism", item, allowed=DRUG_MECHANISMS)
+        targets = []
+        for t in obj.get("targets") or []:
+            if not isinstance(t, dict):
+                col.add("target must be a mapping", obj, item, "targets")
+                continue
+            col.unknown_keys(t, {"target", "ic50", "kd", "ref", "note"}, item)
+            tgt = col.require(t, "target", item)
+            ref = col.require(t, "ref", item)
+            ic50 = kd = None
+            for key in ("ic50", "kd"):
+                if key in t:
+                    try:
+                        q = parse_quantity(t[key], kind="concentration", where=Problem(
+                            "", file=col.file, line=line_of(t, key), item=item, field=key))
+                        val = to_molar_nM(q)
+                    except KnowledgeError:
+                        raise
+                    except Exception as exc:  # UnitError -> collected
+                        col.problems.extend(getattr(exc, "problems", [Problem(str(exc))]))
+                        continue
+                    if val <= 0:
+                        col.add("potency must be positive", t, item, key)
+                    if key == "ic50":
+                        ic50 = val
+                    else:
+                        kd = val
+            if ic50 is None and kd is None:
+                col.add("each target needs a potency: 'ic50' or 'kd' with a unit", t, item,
+                        "targets")
+            if tgt and ref:
+                targets.append(DrugTarget(target=tgt, ic50_nM=ic50, kd_nM=kd, ref=ref,
+                                          note=str(t.get("note", "")), source=sources.get(ref)))
+        if not targets:
+            col.add("a drug needs at least one target", obj, item, "targets")
+        if name and mech:
+            drugs[name] = Drug(name=name, mechanism=mech, targets=tuple(targets),
+                               aliases=tuple(obj.get("aliases") or []),
+                               mw_kda=obj.get("mw_kda"), line=line_of(obj))
+    problems += col.problems
+
+    # contexts
+    col = _Collector(files["contexts"])
+    contexts: dict[str, Context] = {}
+    for i, obj in enumerate(_as_list(load_yaml(d / "contexts.yaml"), col)):
+        if not isinstance(obj, dict):
+            col.add(f"item {i + 1}: expected a mapping")
+            continue
+        cid = col.require(obj, "id", None)
+        item = cid or f"item {i + 1}"
+        col.unknown_keys(obj, {"id", "description", "receptors", "expression", "provenance"}, item)
+        receptors = obj.get("receptors") or {}
+        if not isinstance(receptors, dict):
+            col.add("expected a mapping receptor -> '+', '-' or '+ (low)'", obj, item, "receptors")
+            receptors = {}
+        for r, v in receptors.items():
+            if v not in ("+", "-", "+ (low)"):
+                col.add(f"receptor {r}: expected '+', '-' or '+ (low)', got {v!r}", receptors,
+                        item, str(r))
+        expression: dict[str, float] = {}
+        expr_prov: dict[str, Evidence] = {}
+        for sym, spec in (obj.get("expression") or {}).items():
+            if not isinstance(spec, dict) or "level" not in spec:
+                col.add("expected {level, ref, note}", obj.get("expression"), item, f"expression.{sym}")
+                continue
+            lvl = spec["level"]
+            if not isinstance(lvl, (int, float)) or lvl < 0:
+                col.add(f"expected a level >= 0, got {lvl!r}", spec, item, f"expression.{sym}")
+                continue
+            if not spec.get("ref"):
+                col.add("expression level without provenance (ref)", spec, item,
+                        f"expression.{sym}")
+            expression[str(sym)] = float(lvl)
+            expr_prov[str(sym)] = Evidence(ref=str(spec.get("ref")), text=str(spec.get("note", "")),
+                                           source=sources.get(str(spec.get("ref"))))
+        prov = obj.get("provenance") or {}
+        if cid:
+            contexts[cid] = Context(
+                id=cid, description=str(obj.get("description", "")),
+                receptors={str(k): str(v) for k, v in receptors.items()},
+                expression=expression, expression_provenance=expr_prov,
+                provenance=Evidence(ref=str(prov.get("ref")), text=str(prov.get("note", "")),
+                                    source=sources.get(str(prov.get("ref")))),
+                line=line_of(obj))
+    problems += col.problems
+
+    # phenotypes
+    col = _Collector(files["phenotypes"])
+    phenotypes: dict[str, Phenotype] = {}
+    for i, obj in enumerate(_as_list(load_yaml(d / "phenotypes.yaml"), col)):
+        if not isinstance(obj, dict):
+            col.add(f"item {i + 1}: expected a mapping")
+            continue
+        pid = col.require(obj, "id", None)
+        item = pid or f"item {i + 1}"
+        col.unknown_keys(obj, {"id", "combine", "tau", "drivers"}, item)
+        comb = col.require(obj, "combine", item, allowed=("any", "all"))
+        tau = None
+        try:
+            tau = to_seconds(parse_quantity(obj.get("tau"), kind="time", where=Problem(
+                "", file=col.file, line=line_of(obj, "tau"), item=item, field="tau")))
+        except Exception as exc:
+            col.problems.extend(getattr(exc, "problems", [Problem(str(exc))]))
+        drivers = []
+        for drv in obj.get("drivers") or []:
+            if not isinstance(drv, dict):
+                col.add("driver must be a mapping", obj, item, "drivers")
+                continue
+            col.unknown_keys(drv, {"readout", "weight", "K", "ref", "text"}, item)
+            ro = col.require(drv, "readout", item)
+            try:
+                K = to_molar_nM(parse_quantity(drv.get("K"), kind="concentration", where=Problem(
+                    "", file=col.file, line=line_of(drv, "K"), item=item, field="K")))
+            except Exception as exc:
+                col.problems.extend(getattr(exc, "problems", [Problem(str(exc))]))
+                continue
+            w = drv.get("weight", 1.0)
+            if not drv.get("ref") or not drv.get("text"):
+                col.add("driver without evidence (ref and text)", drv, item, "drivers")
+            if ro:
+                drivers.append(Driver(readout=ro, K_nM=K, weight=float(w), evidence=Evidence(
+                    ref=str(drv.get("ref")), text=str(drv.get("text", "")),
+                    source=sources.get(str(drv.get("ref"))))))
+        if pid and comb and tau:
+            phenotypes[pid] = Phenotype(id=pid, combine=comb, tau_s=tau, drivers=tuple(drivers),
+                                        line=line_of(obj))
+    problems += col.problems
+
+    kb = Knowledge(entities=entities, interactions=interactions, drugs=drugs, contexts=contexts,
+                   phenotypes=phenotypes, sources=sources, files=files)
+    return kb, problems
+
+
+class Catalog:
+    """Name resolution for entities, drugs, contexts, stimuli and conditions."""
+
+    def __init__(self, kb: Knowledge):
+        self.kb = kb
+        self.entities = NameIndex("entity")
+        self.clashes: list[tuple[str, str, str]] = []
+        # spec aliases that name a group resolve to the group's model pool (lumped_into)
+        for e in kb.entities.values():
+            for name, other in self.entities.add(e.symbol, e.aliases):
+                self.clashes.append((name, e.symbol, other))
+        self.drugs = NameIndex("drug")
+        for dr in kb.drugs.values():
+            for name, other in self.drugs.add(dr.name, dr.aliases):
+                self.clashes.append((name, dr.name, other))
+        self.contexts = NameIndex("context")
+        for c in kb.contexts:
+            self.contexts.add(c, [c.replace("_", " ")])
+        self.stimuli = NameIndex("stimulus")
+        for s in SPEC_STIMULI:
+            self.stimuli.add(s, kb.entities[s].aliases if s in kb.entities else ())
+        self.conditions = NameIndex("condition")
+        for c in SPEC_CONDITIONS:
+            self.conditions.add(c, kb.entities[c].aliases if c in kb.entities else ())
+        self.phenotypes = NameIndex("phenotype")
+        for p in kb.phenotypes:
+            ent = kb.entities.get(p)
+            self.phenotypes.add(p, ent.aliases if ent else ())
+
+    def resolve_entity(self, name: str, where: Problem | None = None) -> str:
+        return self.entities.resolve(name, where=where)
+
+    def model_symbol(self, symbol: str) -> str:
+        """The pool that represents ``symbol`` in the model (MAPK3 -> MAPK1)."""
+        e = self.kb.entities.get(symbol)
+        return e.lumped_into if e and e.lumped_into else symbol
+
+
+@lru_cache(maxsize=4)
+def _load(data_dir: str) -> Knowledge:
+    kb, problems = read_knowledge(data_dir)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise KnowledgeError(errors)
+    return kb
+
+
+def load_knowledge(data_dir: str | Path = DATA_DIR) -> Knowledge:
+    """Load the knowledge base; KnowledgeError lists every shape problem (file:line: item: field)."""
+    return _load(str(Path(data_dir).resolve()))
+
+
+@lru_cache(maxsize=4)
+def _catalog(data_dir: str) -> Catalog:
+    return Catalog(load_knowledge(data_dir))
+
+
+def default_catalog(data_dir: str | Path = DATA_DIR) -> Catalog:
+    return _catalog(str(Path(data_dir).resolve()))

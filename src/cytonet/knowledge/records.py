@@ -1,0 +1,174 @@
+"""Typed records of the curated knowledge base."""
+
+from __future__ import annotations
+
+__all__ = [
+    "ENTITY_KINDS", "MECHANISMS", "DRUG_MECHANISMS", "SPEC_CONTEXTS", "SPEC_STIMULI",
+    "SPEC_CONDITIONS", "SPEC_PHENOTYPES", "SPEC_RECEPTOR_COLUMNS",
+    "Source", "Evidence", "Entity", "Interaction", "DrugTarget", "Drug", "Context",
+    "Driver", "Phenotype", "Knowledge",
+]
+
+from dataclasses import dataclass, field
+
+ENTITY_KINDS = (
+    "ligand", "receptor", "kinase", "phosphatase", "adaptor", "transcription factor",
+    "gene product", "stress sensor", "condition", "phenotype",
+)
+MECHANISMS = (
+    "binds", "phosphorylates", "dephosphorylates", "activates", "inhibits", "transcribes",
+    "translates", "secretes", "degrades", "translocates", "sequesters",
+)
+DRUG_MECHANISMS = ("competitive", "allosteric", "neutralizing antibody", "ligand trap")
+SPEC_CONTEXTS = ("generic", "hepatocyte", "lung_cancer", "endometrium", "lymphocyte", "macrophage")
+SPEC_STIMULI = ("IL6", "LIF", "IL11", "IL7", "IL1B", "sIL6R")
+SPEC_CONDITIONS = {"glucose": "25 mM", "oxygen": "21 %", "mannose": "0 mM", "estradiol": "0 nM"}
+SPEC_PHENOTYPES = ("proliferation", "survival", "invasion", "angiogenesis", "emt",
+                   "immune_suppression", "implantation")
+# The spec's receptor table: context -> column -> '+' / '-' / '+ (low)'.
+SPEC_RECEPTOR_COLUMNS = ("IL6R", "LIFR", "IL11RA", "IL6ST", "IL7R", "IL2RG")
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    doi: str | None = None
+    pmid: str | None = None
+    seed: str | None = None
+    title: str = ""
+    verified: bool = True
+    line: int | None = None
+
+    @property
+    def url(self) -> str | None:
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        if self.pmid:
+            return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
+        return None
+
+    def label(self) -> str:
+        parts = []
+        if self.doi:
+            parts.append(f"doi:{self.doi}")
+        if self.pmid:
+            parts.append(f"PMID:{self.pmid}")
+        if self.seed:
+            parts.append(f"seed {self.seed}")
+        return ", ".join(parts) or self.key
+
+
+@dataclass(frozen=True)
+class Evidence:
+    ref: str
+    text: str
+    source: Source | None = None
+
+    def as_dict(self) -> dict:
+        s = self.source
+        return {"ref": self.ref, "text": self.text,
+                "doi": s.doi if s else None, "pmid": s.pmid if s else None,
+                "seed": s.seed if s else None, "verified": s.verified if s else None}
+
+
+@dataclass(frozen=True)
+class Entity:
+    symbol: str
+    name: str
+    kind: str
+    uniprot: str | None = None
+    aliases: tuple[str, ...] = ()
+    mw_kda: float | None = None
+    lumped_into: str | None = None
+    form_of: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Interaction:
+    id: str
+    source: str
+    target: str
+    sign: str
+    mechanism: str
+    evidence: tuple[Evidence, ...]
+    context: tuple[str, ...] = ()
+    line: int | None = None
+
+    @property
+    def sign_value(self) -> int:
+        return 1 if self.sign == "+" else -1
+
+
+@dataclass(frozen=True)
+class DrugTarget:
+    target: str
+    ic50_nM: float | None
+    kd_nM: float | None
+    ref: str
+    note: str = ""
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class Drug:
+    name: str
+    mechanism: str
+    targets: tuple[DrugTarget, ...]
+    aliases: tuple[str, ...] = ()
+    mw_kda: float | None = None
+    line: int | None = None
+
+    @property
+    def is_sequestering(self) -> bool:
+        return self.mechanism in ("neutralizing antibody", "ligand trap")
+
+
+@dataclass(frozen=True)
+class Context:
+    id: str
+    description: str
+    receptors: dict[str, str]
+    expression: dict[str, float]
+    expression_provenance: dict[str, Evidence]
+    provenance: Evidence
+    line: int | None = None
+
+    def level(self, symbol: str) -> float:
+        return self.expression.get(symbol, 1.0)
+
+
+@dataclass(frozen=True)
+class Driver:
+    readout: str
+    K_nM: float
+    weight: float
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class Phenotype:
+    id: str
+    combine: str
+    tau_s: float
+    drivers: tuple[Driver, ...]
+    line: int | None = None
+
+
+@dataclass
+class Knowledge:
+    """The whole curated knowledge base; build it with ``load_knowledge``."""
+
+    entities: dict[str, Entity]
+    interactions: list[Interaction]
+    drugs: dict[str, Drug]
+    contexts: dict[str, Context]
+    phenotypes: dict[str, Phenotype]
+    sources: dict[str, Source]
+    files: dict[str, str] = field(default_factory=dict)
+
+    def interaction(self, iid: str) -> Interaction:
+        for it in self.interactions:
+            if it.id == iid:
+                return it
+        raise KeyError(iid)
