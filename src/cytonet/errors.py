@@ -15,7 +15,18 @@ __all__ = [
     "Problem",
 ]
 
+import os
 from dataclasses import dataclass
+
+# Files inside the installed package are shown relative to it ("data/interactions.yaml").
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def _display_path(file: str) -> str:
+    path = os.path.abspath(file)
+    if path.startswith(_PACKAGE_DIR + os.sep):
+        return os.path.relpath(path, _PACKAGE_DIR).replace(os.sep, "/")
+    return file
 
 
 @dataclass(frozen=True)
@@ -23,7 +34,7 @@ class Problem:
     """One located problem in an input file.
 
     ``str(problem)`` gives ``file:line: item: field 'f': message``; parts that are
-    unknown are left out.
+    unknown are left out. Files of the package's own data read ``data/NAME.yaml``.
     """
 
     message: str
@@ -36,7 +47,7 @@ class Problem:
     def __str__(self) -> str:
         where = ""
         if self.file:
-            where = self.file + (f":{self.line}" if self.line else "") + ": "
+            where = _display_path(self.file) + (f":{self.line}" if self.line else "") + ": "
         item = f"{self.item}: " if self.item else ""
         fld = f"field '{self.field}': " if self.field else ""
         return f"{where}{item}{fld}{self.message}"
