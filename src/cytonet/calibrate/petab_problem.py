@@ -21,6 +21,7 @@ __all__ = [
     "PetabProblem",
     "Evaluation",
     "load_petab_problem",
+    "cached_petab_problem",
     "scale_values",
     "unscale_values",
 ]
@@ -136,8 +137,20 @@ class _Experiment:
     blocks: list[_Block]
 
 
-# compiled problems, per process, keyed by (yaml path, options)
+# compiled problems and roadrunner models, per process, keyed by (yaml path, options)
 _CACHE: dict[tuple, PetabProblem] = {}
+_MODELS: dict[tuple, RoadRunnerModel] = {}
+
+
+def cached_petab_problem(
+    yaml_path: str | Path, drop_invalid: bool = False, settings: SolverSettings | None = None
+) -> PetabProblem:
+    """The problem compiled in this process for these options (loaded unvalidated if new)."""
+    settings = settings or SolverSettings()
+    key = (str(Path(yaml_path).resolve()), drop_invalid, settings)
+    if key not in _CACHE:
+        PetabProblem(key[0], validate=False, drop_invalid=drop_invalid, settings=settings)
+    return _CACHE[key]
 
 
 def load_petab_problem(
@@ -181,6 +194,7 @@ class PetabProblem:
         if validate:
             self._validate(tables)
         self._build(tables)
+        _CACHE.setdefault(self._key(), self)
 
     # --- pickling: path and options only; rebuilt (once per process) on the other side -------
     def _key(self) -> tuple:
@@ -190,13 +204,7 @@ class PetabProblem:
         return {"key": self._key()}
 
     def __setstate__(self, state: dict) -> None:
-        key = state["key"]
-        cached = _CACHE.get(key)
-        if cached is None:
-            path, drop_invalid, settings = key
-            cached = PetabProblem(path, validate=False, drop_invalid=drop_invalid, settings=settings)
-            _CACHE[key] = cached
-        self.__dict__.update(cached.__dict__)
+        self.__dict__.update(cached_petab_problem(*state["key"]).__dict__)
 
     # --- loading ---------------------------------------------------------------------------
     def _validate(self, tables) -> None:
@@ -430,7 +438,10 @@ class PetabProblem:
     def model(self) -> RoadRunnerModel:
         """The compiled roadrunner model (built on first use in each process)."""
         if self._model is None:
-            self._model = RoadRunnerModel(str(self.sbml_path), self.selections, self.settings)
+            key = self._key()
+            if key not in _MODELS:
+                _MODELS[key] = RoadRunnerModel(str(self.sbml_path), self.selections, self.settings)
+            self._model = _MODELS[key]
             rr_ids = self._model.parameter_ids
             self._settable_rr_idx = np.array(
                 [rr_ids.index(p) for p in self._settable_ids], dtype=np.int32
