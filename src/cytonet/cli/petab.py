@@ -1,0 +1,118 @@
+"""`cytonet petab lint|llh` and `cytonet fit`: PEtab problems from the command line."""
+
+from __future__ import annotations
+
+__all__ = ["register", "run_lint", "run_llh", "run_fit"]
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+
+def register(subparsers) -> None:
+    """Add the ``petab`` command group and the top-level ``fit`` command."""
+    petab = subparsers.add_parser(
+        "petab", help="check and score PEtab v1 problems", description=__doc__
+    )
+    sub = petab.add_subparsers(dest="petab_command", metavar="SUBCOMMAND")
+    sub.required = True
+
+    lint = sub.add_parser("lint", help="check a PEtab problem; list every problem found")
+    lint.add_argument("problem", type=Path, metavar="PROBLEM.yaml")
+    lint.add_argument("--no-libpetab", action="store_true", help="skip petab.lint")
+    lint.set_defaults(func=run_lint)
+
+    llh = sub.add_parser("llh", help="log-likelihood and chi2 at the nominal parameters")
+    llh.add_argument("problem", type=Path, metavar="PROBLEM.yaml")
+    llh.add_argument(
+        "--drop-invalid",
+        action="store_true",
+        help="drop measurement rows with errors (reported) instead of failing",
+    )
+    llh.set_defaults(func=run_llh)
+
+    fit = subparsers.add_parser(
+        "fit", help="multi-start fit of a PEtab problem (pyPESTO)", description=run_fit.__doc__
+    )
+    fit.add_argument("problem", type=Path, metavar="PROBLEM.yaml")
+    fit.add_argument("--starts", type=int, default=20, help="number of starts (default 20)")
+    fit.add_argument("--workers", type=int, default=1, help="parallel processes (default 1)")
+    fit.add_argument("--seed", type=int, default=0, help="seed for start points (default 0)")
+    fit.add_argument("--optimizer", choices=("fides", "scipy"), default="fides")
+    fit.add_argument("--max-iter", type=int, default=200, help="iterations per start")
+    fit.add_argument("--out", type=Path, default=None, help="output folder (default: fit_<name>)")
+    fit.add_argument("--drop-invalid", action="store_true", help="as for 'petab llh'")
+    fit.add_argument("--no-progress", action="store_true", help="no progress bar")
+    fit.set_defaults(func=run_fit)
+
+
+def run_lint(args: argparse.Namespace) -> int:
+    """Print every problem (ours located, then petab.lint's); exit 2 on errors."""
+    from ..calibrate.lint import lint_petab_problem
+
+    problems = lint_petab_problem(args.problem, libpetab=not args.no_libpetab)
+    for p in problems:
+        print(f"{p.severity}: {p}")
+    errors = sum(p.severity == "error" for p in problems)
+    print(f"{args.problem}: {errors} error(s), {len(problems) - errors} warning(s)")
+    return 2 if errors else 0
+
+
+def run_llh(args: argparse.Namespace) -> int:
+    """Print llh and chi2 at the nominal parameters, data points and estimated parameters."""
+    from ..calibrate.petab_problem import load_petab_problem
+
+    t0 = time.perf_counter()
+    problem = load_petab_problem(args.problem, drop_invalid=args.drop_invalid)
+    for p in problem.dropped:
+        print(f"dropped: {p}", file=sys.stderr)
+    t1 = time.perf_counter()
+    ev = problem.evaluate()
+    t2 = time.perf_counter()
+    print(f"problem: {problem.name}")
+    print(f"llh: {ev.llh:.10g}")
+    print(f"chi2: {ev.chi2:.10g}")
+    print(f"data points: {problem.n_data}" + (f" ({len(problem.dropped)} dropped)" if problem.dropped else ""))
+    print(f"estimated parameters: {len(problem.x_ids)}")
+    print(f"simulated experiments (preequilibration, condition): {len(problem.experiment_keys)}")
+    print(f"time: load {t1 - t0:.2f} s, simulate {1000 * (t2 - t1):.1f} ms")
+    if ev.status != "ok":
+        print(f"status: {ev.status}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def run_fit(args: argparse.Namespace) -> int:
+    """Multi-start local optimisation from start points sampled within the PEtab bounds.
+
+    Writes fit_result.json, starts.csv and fit_<observable>.png to --out.
+    """
+    from ..calibrate.fit import fit, plot_fit, save_fit_result
+    from ..calibrate.petab_problem import load_petab_problem
+
+    problem = load_petab_problem(args.problem, drop_invalid=args.drop_invalid)
+    out = args.out or Path(f"fit_{problem.name}")
+    print(
+        f"fitting {problem.name}: {len(problem.x_ids)} parameters, {problem.n_data} data points, "
+        f"{args.starts} starts on {args.workers} worker(s), optimizer {args.optimizer}",
+        flush=True,
+    )
+    result = fit(
+        problem,
+        n_starts=args.starts,
+        n_workers=args.workers,
+        seed=args.seed,
+        optimizer=args.optimizer,
+        max_iter=args.max_iter,
+        progress=not args.no_progress,
+    )
+    paths = save_fit_result(result, out)
+    paths += plot_fit(problem, result.best_x, out)
+    ok = sum(s.status == "ok" for s in result.starts)
+    print(f"best llh: {result.best_llh:.6f} (nominal {result.nominal_llh:.6f}), chi2 {result.best_chi2:.4f}")
+    print(f"starts: {result.n_starts} ({ok} converged), wall time {result.wall_time_s:.1f} s")
+    finals = sorted((s.llh for s in result.starts), reverse=True)
+    print("best final llh per start: " + ", ".join(f"{v:.3f}" for v in finals[:10]))
+    print(f"wrote {len(paths)} files to {out}")
+    return 0
