@@ -1,0 +1,268 @@
+"""Run observations against the model and collect a scorecard.
+
+:func:`validate_observations` turns every observation into simulation requests, one per
+distinct (experiment, readout) pair across the whole batch -- observations share controls
+and baselines, so this saves many runs -- calls the simulator once with the batch, and
+judges each observation with :func:`~cytonet.validation.expectations.verdict`. A failed
+simulation makes an *error* result for every observation that needed it; the others are
+judged as usual. :func:`validate_file` also loads the observations and turns every parse
+problem into an error result, so nothing is ever silently skipped.
+
+The simulator is ``simulate(requests, workers=None) -> list[Result]`` with results in
+request order and failures reported in ``Result.error``; by default it is
+``cytonet.experiments.runner.simulate_requests``, imported only when needed.
+"""
+
+from __future__ import annotations
+
+__all__ = ["ObservationResult", "Scorecard", "build_requests", "validate_observations",
+           "validate_file"]
+
+import json
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..errors import Problem
+from ..experiments.parse import Observation, Source, load_observations
+from ..experiments.types import Experiment, Readout, Request, Result
+from .expectations import Trace, format_value, verdict
+
+Simulate = Callable[..., list[Result]]
+
+
+@dataclass
+class ObservationResult:
+    """The outcome of one observation: a verdict, or an error saying why it could not run."""
+
+    id: str
+    passed: bool
+    value: float | None = None
+    threshold: float | str | None = None
+    detail: str = ""
+    error: str | None = None
+    op: str = ""
+    claim: str = ""
+    source: Source | None = None
+    readout: str = ""
+    expect: str = ""
+    traces: dict[str, Trace] = field(default_factory=dict)
+    observation: Observation | None = None
+    problems: list[Problem] = field(default_factory=list)
+    file: str | None = None
+    line: int | None = None
+
+    @property
+    def status(self) -> str:
+        return "ERROR" if self.error is not None else ("PASS" if self.passed else "FAIL")
+
+    def summary(self) -> str:
+        """``PASS id: value vs threshold (detail)``; error results list their problems."""
+        if self.error is not None:
+            return "\n".join(f"ERROR {p}" for p in self.problems) or f"ERROR {self.id}: {self.error}"
+        t = self.threshold if isinstance(self.threshold, str) else format_value(self.threshold)
+        return f"{self.status} {self.id}: {format_value(self.value)} vs {self.op} {t} ({self.detail})"
+
+    def as_dict(self) -> dict[str, Any]:
+        out = {"id": self.id, "passed": bool(self.passed), "value": _json_number(self.value),
+               "threshold": (self.threshold if isinstance(self.threshold, str)
+                             else _json_number(self.threshold)),
+               "detail": self.detail}
+        if self.error is not None:
+            out["error"] = self.error
+        return out
+
+
+def _json_number(x: float | None) -> float | None:
+    """JSON has no NaN or infinity: those become null (the detail says why)."""
+    if x is None or not math.isfinite(x):
+        return None
+    return float(x)
+
+
+@dataclass
+class Scorecard:
+    """Every observation's result, the located problems, and the time taken."""
+
+    results: list[ObservationResult]
+    problems: list[Problem] = field(default_factory=list)
+    elapsed_s: float = 0.0
+    n_requests: int = 0
+
+    @property
+    def passed(self) -> int:
+        return sum(r.status == "PASS" for r in self.results)
+
+    @property
+    def failed(self) -> int:
+        return sum(r.status == "FAIL" for r in self.results)
+
+    @property
+    def errors(self) -> int:
+        """Observations that could not be run, plus file-level problems (e.g. bad YAML)."""
+        return sum(r.status == "ERROR" for r in self.results) + \
+            sum(p.item is None for p in self.problems)
+
+    def as_dict(self) -> dict[str, Any]:
+        """``{"passed", "failed", "results": [{id, passed, value, threshold, detail}]}``.
+
+        Compatible extensions: ``errors`` (count), ``problems`` (every located problem as
+        text) and ``elapsed_s`` at top level, ``error`` on results that could not be run
+        (those have ``passed: false`` and are not counted in ``failed``).
+        """
+        return {"passed": self.passed, "failed": self.failed,
+                "results": [r.as_dict() for r in self.results],
+                "errors": self.errors, "problems": [str(p) for p in self.problems],
+                "elapsed_s": round(self.elapsed_s, 3)}
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.as_dict(), indent=indent)
+
+    def result(self, oid: str) -> ObservationResult:
+        for r in self.results:
+            if r.id == oid:
+                return r
+        raise KeyError(oid)
+
+
+# --------------------------------------------------------------------------- requests
+
+def build_requests(observations: Sequence[Observation]
+                   ) -> tuple[list[Request], dict[tuple[Experiment, Readout], int]]:
+    """One request per distinct (experiment, readout), on the union of the times needed.
+
+    Returns the requests and the index of each (experiment, readout) key among them.
+    """
+    times: dict[tuple[Experiment, Readout], set[float]] = {}
+    for obs in observations:
+        grid = obs.sample_times()
+        for exp in obs.experiments().values():
+            times.setdefault((exp, obs.readout), set()).update(grid.tolist())
+    keys = list(times)
+    requests = [Request(experiment=exp, readouts=(ro,), times=tuple(sorted(times[(exp, ro)])))
+                for exp, ro in keys]
+    return requests, {k: i for i, k in enumerate(keys)}
+
+
+def _default_simulate() -> Simulate:
+    from ..experiments.runner import simulate_requests
+    return simulate_requests
+
+
+def _error_result(obs: Observation, message: str, problems: list[Problem]) -> ObservationResult:
+    return ObservationResult(id=obs.id, passed=False, detail=message, error=message,
+                             claim=obs.claim, source=obs.source, readout=str(obs.readout),
+                             expect=obs.expect, observation=obs, problems=problems,
+                             file=obs.file, line=obs.line)
+
+
+def validate_observations(observations: Sequence[Observation], simulate: Simulate | None = None,
+                          workers: int | None = None) -> Scorecard:
+    """Simulate and judge ``observations``; the simulator is called once, with the batch."""
+    t0 = time.perf_counter()
+    observations = list(observations)
+    requests, index = build_requests(observations)
+    results: list[Result | None]
+    batch_error = None
+    try:
+        sim = simulate if simulate is not None else _default_simulate()
+    except ImportError as exc:
+        sim = None
+        batch_error = f"the simulator is not available: cannot import it ({exc})"
+    if sim is not None and requests:
+        try:
+            results = list(sim(requests, workers=workers))
+        except Exception as exc:  # noqa: BLE001 - a batch boundary: record, never lose the rest
+            batch_error = f"the simulator raised {type(exc).__name__}: {exc}"
+        else:
+            if len(results) != len(requests):
+                batch_error = (f"the simulator returned {len(results)} results for "
+                               f"{len(requests)} requests")
+    if batch_error is not None or not requests:
+        results = [None] * len(requests)
+
+    card = Scorecard(results=[], n_requests=len(requests))
+    for obs in observations:
+        if batch_error is not None:
+            p = Problem(batch_error, file=obs.file, line=obs.line, item=obs.id)
+            card.results.append(_error_result(obs, batch_error, [p]))
+            card.problems.append(p)
+            continue
+        traces, problems = _traces(obs, requests, results, index)
+        if problems:
+            msg = "; ".join(f"{p.field}: {p.message}" for p in problems)
+            card.results.append(_error_result(obs, msg, problems))
+            card.problems += problems
+            continue
+        v = verdict(obs, traces)
+        card.results.append(ObservationResult(
+            id=obs.id, passed=v.passed, value=v.value, threshold=v.threshold, detail=v.detail,
+            op=v.op, claim=obs.claim, source=obs.source, readout=str(obs.readout),
+            expect=obs.expect, traces=traces, observation=obs, file=obs.file, line=obs.line))
+    card.elapsed_s = time.perf_counter() - t0
+    return card
+
+
+def _traces(obs: Observation, requests: list[Request], results: list[Result | None],
+            index: dict[tuple[Experiment, Readout], int]
+            ) -> tuple[dict[str, Trace], list[Problem]]:
+    """The observation's traces on its own time grid, or the problems that prevent them."""
+    grid = obs.sample_times()
+    traces: dict[str, Trace] = {}
+    problems: list[Problem] = []
+    for role, exp in obs.experiments().items():
+        i = index[(exp, obs.readout)]
+        req, res = requests[i], results[i]
+
+        def fail(msg: str, role: str = role) -> None:
+            problems.append(Problem(msg, file=obs.file, line=obs.line, item=obs.id, field=role))
+
+        if res is None:
+            fail("no simulation result")
+            continue
+        if res.error is not None:
+            fail(f"simulation failed ({exp.describe()}): {res.error}")
+            continue
+        vals = res.values.get(obs.readout)
+        if vals is None:
+            fail(f"the simulation returned no values for {obs.readout}")
+            continue
+        vals = np.asarray(vals, dtype=float).reshape(-1)
+        if vals.shape[0] != len(req.times):
+            fail(f"the simulation returned {vals.shape[0]} values for {len(req.times)} times")
+            continue
+        if not np.all(np.isfinite(vals)):
+            fail(f"the simulation returned non-finite values (NaN or inf) for {obs.readout}")
+            continue
+        req_t = np.asarray(req.times)
+        pos = np.clip(np.searchsorted(req_t, grid), 0, len(req_t) - 1)
+        if not np.allclose(req_t[pos], grid, rtol=0, atol=1e-6):
+            raise AssertionError("request times do not contain the observation's grid")
+        traces[role] = Trace(grid, vals[pos])
+    return traces, problems
+
+
+def validate_file(source: Any, simulate: Simulate | None = None, workers: int | None = None,
+                  catalog=None) -> Scorecard:
+    """Load observations (a path, paths or data) and validate them; parse problems become
+    error results (grouped by observation) and file-level problems are kept in ``problems``."""
+    t0 = time.perf_counter()
+    observations, problems = load_observations(source, catalog=catalog)
+    card = validate_observations(observations, simulate=simulate, workers=workers)
+    by_item: dict[str, list[Problem]] = {}
+    for p in problems:
+        if p.item is not None:
+            by_item.setdefault(p.item, []).append(p)
+    # one error result per observation with problems (a duplicate id keeps the first's result)
+    for item, probs in by_item.items():
+        msg = "; ".join((f"{p.field}: " if p.field else "") + p.message for p in probs)
+        card.results.append(ObservationResult(id=item, passed=False, detail=msg, error=msg,
+                                              problems=probs, file=probs[0].file,
+                                              line=probs[0].line))
+    card.problems = list(problems) + card.problems
+    card.elapsed_s = time.perf_counter() - t0
+    return card
