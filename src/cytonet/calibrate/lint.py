@@ -535,6 +535,7 @@ def lint_petab_tables(t: PetabTables, sbml: SbmlSymbols | None = None) -> list[P
 def run_libpetab_lint(yaml_path: str | Path) -> list[Problem]:
     """Run libpetab's ``petab.v1.lint.lint_problem`` and return what it logs, as unlocated problems."""
     import logging
+    import warnings
 
     import petab.v1 as petab
 
@@ -552,8 +553,10 @@ def run_libpetab_lint(yaml_path: str | Path) -> list[Problem]:
     try:
         for lg in loggers:
             lg.propagate = False
-        problem = petab.Problem.from_yaml(str(yaml_path))
-        failed = petab.lint.lint_problem(problem)
+        with warnings.catch_warnings():  # libpetab's pandas deprecation warnings
+            warnings.simplefilter("ignore")
+            problem = petab.Problem.from_yaml(str(yaml_path))
+            failed = petab.lint.lint_problem(problem)
     except Exception as exc:  # libpetab raises many kinds on malformed input
         return [Problem(f"petab.lint could not load the problem: {exc}", file=str(yaml_path))]
     finally:

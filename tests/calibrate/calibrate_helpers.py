@@ -1,0 +1,29 @@
+"""Paths of the PEtab benchmark problems (../shared/benchmarks) and a skip helper."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parents[2] / ".." / "shared" / "benchmarks"
+PETAB = BENCHMARKS / "petab"
+BOEHM = PETAB / "Boehm_JProteomeRes2014" / "Boehm_JProteomeRes2014.yaml"
+BACHMANN = PETAB / "Bachmann_MSB2011" / "Bachmann_MSB2011.yaml"
+SOBOTTA = BENCHMARKS / "petab_unmerged" / "Sobotta_Frontiers2017" / "Sobotta_Frontiers2017.yaml"
+REFERENCE = PETAB / "amici_benchmark_models_reference.yaml"
+
+
+def require(path: Path) -> Path:
+    """Skip the test when a benchmark file is not there."""
+    if not path.is_file():
+        pytest.skip(f"benchmark data not found: {path} (expected ../shared/benchmarks next to the repo)")
+    return path.resolve()
+
+
+def reference_llh(name: str) -> float:
+    """AMICI's reference log-likelihood of a benchmark problem at nominal parameters."""
+    import yaml
+
+    with open(require(REFERENCE), encoding="utf-8") as fh:
+        return float(yaml.safe_load(fh)[name]["llh"])
