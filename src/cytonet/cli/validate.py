@@ -1,0 +1,79 @@
+"""`cytonet validate`: run published observations against the model and score them."""
+
+from __future__ import annotations
+
+__all__ = ["register", "run_validate", "default_observations_file", "positive_int"]
+
+import argparse
+import sys
+from importlib import resources
+from pathlib import Path
+
+from ..errors import InputError, Problem
+
+
+def default_observations_file() -> Path:
+    """The package's curated observations (``cytonet/data/observations.yaml``)."""
+    return Path(str(resources.files("cytonet") / "data" / "observations.yaml"))
+
+
+def positive_int(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1, got {n}")
+    return n
+
+
+def observation_files(args: argparse.Namespace) -> list[Path]:
+    """Files named with --observations, else the curated file (an InputError if missing)."""
+    if args.observations:
+        return list(args.observations)
+    path = default_observations_file()
+    if not path.is_file():
+        raise InputError(Problem("the package has no curated observations file; name one with "
+                                 "--observations FILE", file=str(path)))
+    return [path]
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "validate", help="check the model against published observations",
+        description="Run every observation (spec/experiments.md format) against the model and "
+                    "print PASS/FAIL per observation, closing with 'N passed, N failed'. "
+                    "Exit status: 2 if any observation could not be parsed or run; "
+                    "1 with --strict if any failed; 0 otherwise.")
+    p.add_argument("--observations", action="append", type=Path, metavar="FILE",
+                   help="observation file (repeatable); default: the package's curated file")
+    p.add_argument("--json", action="store_true",
+                   help='print {"passed": N, "failed": N, "results": [...]} instead')
+    p.add_argument("--strict", action="store_true", help="exit 1 when any observation fails")
+    p.add_argument("--workers", type=positive_int, default=None, metavar="N",
+                   help="parallel simulation processes (default: the simulator's choice)")
+    p.set_defaults(func=run_validate)
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    from ..validation.run import validate_file
+
+    card = validate_file([str(f) for f in observation_files(args)], workers=args.workers)
+    if args.json:
+        print(card.to_json())
+        for p in card.problems:
+            print(f"ERROR {p}", file=sys.stderr)
+    else:
+        for r in card.results:
+            if r.status != "ERROR":
+                print(r.summary())
+        for p in card.problems:
+            print(f"ERROR {p}")
+        judged = card.passed + card.failed
+        errors = f"; {card.errors} could not be run" if card.errors else ""
+        print(f"validated {judged} observations in {card.elapsed_s:.1f} s "
+              f"({card.n_requests} distinct simulations){errors}")
+        print(f"{card.passed} passed, {card.failed} failed")
+    if card.errors:
+        return 2
+    return 1 if args.strict and card.failed else 0
