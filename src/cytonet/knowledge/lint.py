@@ -215,12 +215,10 @@ class DrugTargets(AbstractCheck):
             for t in obj.get("targets") or []:
                 if not isinstance(t, LineDict) or not isinstance(t.get("target"), str):
                     continue
-                parts = t["target"].split(":")
-                for part in parts:
+                for part in t["target"].split(":"):
                     if why := ctx.unknown_entity(part):
-                        where = f" in complex {t['target']!r}" if len(parts) > 1 else ""
-                        yield ctx.problem("drugs", f"drug on {why}{where}", t, name, "targets",
-                                          key="target")
+                        yield ctx.problem("drugs", f"target {t['target']!r}: {why}", t, name,
+                                          "targets", key="target")
 
 
 class DuplicateIds(AbstractCheck):
@@ -325,7 +323,11 @@ class AliasClashes(AbstractCheck):
     name = "alias-clash"
 
     def run(self, ctx):
+        seen = set()
         for alias, owner, other in ctx.catalog.clashes:
+            if (normalise_name(alias), owner, other) in seen:
+                continue  # 'U0126', 'U-0126' and 'U 0126' are one clash
+            seen.add((normalise_name(alias), owner, other))
             fname, key = ("entities", "symbol") if owner in ctx.kb.entities else ("drugs", "name")
             obj = ctx.item(fname, key, owner)
             kind = "entity" if fname == "entities" else "drug"
@@ -352,8 +354,8 @@ class SpecContexts(AbstractCheck):
                     yield ctx.problem("contexts", f"missing spec receptor {rec!r} (spec: {want!r})",
                                       obj, cid, "receptors")
                 elif got[rec] != want:
-                    yield ctx.problem("contexts", f"receptor {rec!r}: the spec table says "
-                                      f"{want!r}, got {got[rec]!r}", got, cid,
+                    yield ctx.problem("contexts", f"the spec table says {want!r}, got "
+                                      f"{got[rec]!r}", got, cid,
                                       f"receptors.{rec}", key=rec)
             for rec in got:
                 if rec not in table:
