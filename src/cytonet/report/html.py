@@ -1,0 +1,353 @@
+"""A self-contained HTML report of a validation scorecard: figures embedded as PNG data URIs.
+
+:func:`write_report` writes ``DIR/index.html`` and ``DIR/scorecard.json``. The page has a
+header with the totals and times, then the scorecard grouped by seed system and, within
+each system, by pathway; each observation shows its claim, sources (DOI / PubMed links),
+a small plot of the simulated traces with the readout time marked, the verdict, and for
+failures the reason. It closes with a drawing of the model's knowledge graph.
+
+Grouping rules (first match wins; see :data:`GROUP_RULES`):
+
+1. the observation's first DOI, for the DOIs of the six seed documents' primary papers;
+2. its first seed document, for seeds that hold a single system (seed 003 holds two, the
+   IL-11 and glucose-deprivation papers, which rule 1 separates);
+3. its id prefix (``impl-``, ``il7-``, ``il11-``, ``lif-``, ``il6-``, ``socs3-``,
+   ``drug-...-il6``), the curated file's naming convention;
+4. anything else, such as a user's own file, goes to "Other".
+
+The pathway of an observation is that of its readout (:func:`pathway_of`).
+"""
+
+from __future__ import annotations
+
+__all__ = ["GROUPS", "GROUP_RULES", "PATHWAYS", "classify", "pathway_of", "load_failure_reasons",
+           "render_traces_png", "render_network_png", "render_html", "write_report"]
+
+import base64
+import datetime as _dt
+import html
+import io
+import re
+import time
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+from matplotlib.figure import Figure  # noqa: E402
+
+from .._yaml import line_of, load_yaml  # noqa: E402
+from ..errors import InputError, Problem  # noqa: E402
+from ..validation.expectations import format_time, format_value  # noqa: E402
+from ..validation.run import ObservationResult, Scorecard  # noqa: E402
+
+LIF = "LIF regulation and signaling"
+IMPLANTATION = "LIF/IL-6 in implantation"
+IL7 = "IL-7/IL-7R in tumors"
+IL11 = "IL-11 -> MMP12 metastasis axis"
+GLUCOSE = "Glucose deprivation -> LIF"
+IL6 = "IL-6 in the tumor microenvironment"
+OTHER = "Other"
+GROUPS = (LIF, IMPLANTATION, IL7, IL11, GLUCOSE, IL6, OTHER)
+
+# (what is matched, pattern, group); the first rule that matches decides.
+GROUP_RULES: tuple[tuple[str, str, str], ...] = (
+    ("first doi", "10.14800/ccm.877", LIF),
+    ("first doi", "10.1093/humrep/13.suppl_3.237", IMPLANTATION),
+    ("first doi", "10.14670/HH-18.911", IL7),
+    ("first doi", "10.1038/s41420-026-03163-2", IL11),
+    ("first doi", "10.1038/s42255-025-01437-0", GLUCOSE),
+    ("first doi", "10.1016/j.smim.2014.01.008", IL6),
+    ("first seed", "000_0a44402016304eea", LIF),
+    ("first seed", "001_bd45422435d208bf", IMPLANTATION),
+    ("first seed", "002_96d8aa658eb534cf", IL7),
+    ("first seed", "004_0dcb8b15819ca9d8", IL6),
+    ("id", r"^impl-", IMPLANTATION),
+    ("id", r"^il7-", IL7),
+    ("id", r"^il11-", IL11),
+    ("id", r"^lif-(glucose|mannose|perk|mek)-", GLUCOSE),
+    ("id", r"^lif-", LIF),
+    ("id", r"^(il6|socs3)-|^drug-.*-il6(-|$)", IL6),
+)
+
+PATHWAYS = ("JAK-STAT", "PI3K-AKT-mTOR", "SHP2-MEK-ERK", "NF-kB", "Stress sensing (PERK, HIF)",
+            "Target genes and secretion", "Phenotypes", "Other readouts")
+_PATHWAY_OF_ENTITY = {
+    **dict.fromkeys(("STAT3", "STAT5A", "STAT5B", "STAT1", "JAK1", "JAK2", "JAK3", "TYK2",
+                     "IL6ST", "IL6R", "LIFR", "IL11RA", "IL7R", "IL2RG", "SOCS3"), "JAK-STAT"),
+    **dict.fromkeys(("AKT1", "PIK3CA", "MTOR"), "PI3K-AKT-mTOR"),
+    **dict.fromkeys(("MAPK1", "MAPK3", "MAP2K1", "MAP2K2", "PTPN11"), "SHP2-MEK-ERK"),
+    **dict.fromkeys(("RELA", "IKBKB"), "NF-kB"),
+    **dict.fromkeys(("EIF2AK3", "HIF1A", "EPAS1"), "Stress sensing (PERK, HIF)"),
+}
+_ROLE_STYLE = {"test": ("#c0392b", "-"), "control": ("#555555", "-"),
+               "baseline": ("#999999", "--"), "experiment": ("#1f5fa8", "-")}
+_KIND_COLOURS = {"ligand": "#e67e22", "receptor": "#8e44ad", "kinase": "#2980b9",
+                 "phosphatase": "#16a085", "adaptor": "#7f8c8d", "transcription factor": "#c0392b",
+                 "gene product": "#f1c40f", "stress sensor": "#d35400", "condition": "#95a5a6",
+                 "phenotype": "#27ae60"}
+
+
+# --------------------------------------------------------------------------- classification
+
+def classify(result: ObservationResult) -> str:
+    """The seed system of a result (see the module docstring for the rule table)."""
+    src = result.source
+    first = {"first doi": src.doi[0] if src and src.doi else None,
+             "first seed": src.seed[0] if src and src.seed else None,
+             "id": result.id}
+    for what, pattern, group in GROUP_RULES:
+        value = first[what]
+        if value is None:
+            continue
+        if what == "id":
+            if re.search(pattern, value):
+                return group
+        elif value.lower().startswith(pattern.lower()):
+            return group
+    return OTHER
+
+
+def pathway_of(readout: str) -> str:
+    """The pathway a readout belongs to: signalling nodes by entity, the rest by kind."""
+    kind, _, entity = readout.partition(":")
+    if kind == "phenotype":
+        return "Phenotypes"
+    if kind in ("mRNA", "protein", "secreted", "free"):
+        return "Target genes and secretion"
+    return _PATHWAY_OF_ENTITY.get(entity, "Other readouts")
+
+
+# --------------------------------------------------------------------------- reasons
+
+def load_failure_reasons(path: str | Path | None = None) -> tuple[dict[str, str], list[Problem]]:
+    """Model-side reasons for known failures: ``{id: reason}`` from a YAML mapping (or a list
+    of ``{id, reason}``). Default: the package's ``data/failure_reasons.yaml``, if present."""
+    if path is None:
+        path = Path(str(resources.files("cytonet") / "data" / "failure_reasons.yaml"))
+        if not path.is_file():
+            return {}, []
+    try:
+        data = load_yaml(path)
+    except InputError as exc:
+        return {}, list(exc.problems)
+    if isinstance(data, Mapping) and "reasons" in data and len(data) == 1:
+        data = data["reasons"]
+    out: dict[str, str] = {}
+    problems: list[Problem] = []
+    if isinstance(data, Mapping):
+        items = [(k, v, data) for k, v in data.items()]
+    elif isinstance(data, list):
+        items = [(d.get("id"), d.get("reason"), d) if isinstance(d, Mapping) else (None, d, None)
+                 for d in data]
+    else:
+        items = []
+        if data is not None:
+            problems.append(Problem("expected a mapping of observation id to reason",
+                                    file=str(path)))
+    for key, reason, obj in items:
+        if not isinstance(key, str) or not isinstance(reason, str):
+            problems.append(Problem(f"expected 'id: reason text', got {key!r}: {reason!r}",
+                                    file=str(path), line=line_of(obj, str(key)) if obj else None))
+            continue
+        out[key] = reason.strip()
+    return out, problems
+
+
+# --------------------------------------------------------------------------- figures
+
+def _png(fig: Figure) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=fig.dpi)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def render_traces_png(result: ObservationResult, dpi: int = 70) -> str:
+    """A small plot of the result's traces with the readout time marked, as a data URI."""
+    fig = Figure(figsize=(3.4, 2.1), dpi=dpi)
+    ax = fig.add_axes((0.16, 0.2, 0.8, 0.72))
+    obs = result.observation
+    if not result.traces or obs is None:
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, "not run:\nsee the error below", ha="center", va="center",
+                fontsize=9, color="#a33")
+        return _png(fig)
+    end = obs.end_s
+    unit, scale = ("min", 60.0) if end <= 3 * 3600 else ("h", 3600.0)
+    for role, tr in result.traces.items():
+        colour, style = _ROLE_STYLE.get(role, ("black", "-"))
+        ax.plot(tr.times / scale, tr.values, style, color=colour, lw=1.4, label=role)
+    mark = dict(color="#2c7", lw=1.0, ls=":")
+    if obs.statistic == "at":
+        ax.axvline(obs.at_s / scale, **mark)
+    elif obs.window_s is not None:
+        ax.axvspan(obs.window_s[0] / scale, obs.window_s[1] / scale, color="#2c7", alpha=0.15)
+    elif obs.expect == "transient":
+        ax.axvspan(obs.peak_between_s[0] / scale, obs.peak_between_s[1] / scale, color="#2c7",
+                   alpha=0.15)
+        ax.axvline(obs.falls_below_by_s / scale, **mark)
+    elif obs.until_s is not None:
+        ax.axvline(obs.until_s / scale, **mark)
+    ax.set_xlabel(f"time ({unit})", fontsize=7, labelpad=1)
+    ax.set_ylabel(result.readout, fontsize=7, labelpad=1)
+    ax.tick_params(labelsize=6, pad=1)
+    ax.legend(fontsize=6, frameon=False, loc="best")
+    return _png(fig)
+
+
+def render_network_png(kb=None, dpi: int = 80) -> str:
+    """The knowledge graph: nodes coloured by kind, edges green (+) or red (-)."""
+    import networkx as nx
+
+    if kb is None:
+        from ..knowledge import load_knowledge
+        kb = load_knowledge()
+    g = nx.DiGraph()
+    for it in kb.interactions:
+        g.add_edge(it.source, it.target, sign=it.sign)
+    pos = nx.kamada_kawai_layout(g) if len(g) > 2 else nx.circular_layout(g)
+    fig = Figure(figsize=(10, 8), dpi=dpi)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_axis_off()
+    kinds = {n: kb.entities[n].kind if n in kb.entities else "other" for n in g}
+    nx.draw_networkx_nodes(g, pos, ax=ax, node_size=380, linewidths=0.5, edgecolors="#333",
+                           node_color=[_KIND_COLOURS.get(kinds[n], "#cccccc") for n in g])
+    for sign, colour in (("+", "#2a9d3a"), ("-", "#c0392b")):
+        edges = [(u, v) for u, v, d in g.edges(data=True) if d["sign"] == sign]
+        nx.draw_networkx_edges(g, pos, edgelist=edges, ax=ax, edge_color=colour, width=1.0,
+                               arrowsize=8, node_size=380, alpha=0.8,
+                               arrowstyle="-|>" if sign == "+" else "-[")
+    nx.draw_networkx_labels(g, pos, ax=ax, font_size=6)
+    from matplotlib.lines import Line2D
+    handles = [Line2D([], [], marker="o", ls="", color=c, label=k)
+               for k, c in _KIND_COLOURS.items() if k in kinds.values()]
+    handles += [Line2D([], [], color="#2a9d3a", label="activating (+)"),
+                Line2D([], [], color="#c0392b", label="inhibiting (-)")]
+    ax.legend(handles=handles, fontsize=7, loc="lower left", frameon=False)
+    return _png(fig)
+
+
+# --------------------------------------------------------------------------- HTML
+
+_CSS = """
+body{font-family:system-ui,sans-serif;margin:1.5em auto;max-width:1100px;color:#222}
+h1{margin-bottom:.2em} .totals span{margin-right:1.2em;font-weight:600}
+.pass{color:#1e7b34} .fail{color:#b0281a} .error{color:#8a5a00}
+table.summary{border-collapse:collapse;margin:1em 0} .summary td,.summary th{border:1px solid #ccc;
+padding:.2em .6em;text-align:right} .summary td:first-child{text-align:left}
+.obs{display:flex;gap:1em;border:1px solid #ddd;border-left:6px solid #ccc;padding:.6em;
+margin:.6em 0;border-radius:4px} .obs.PASS{border-left-color:#2a9d3a}
+.obs.FAIL{border-left-color:#c0392b} .obs.ERROR{border-left-color:#d69e00}
+.obs img{flex:none;width:238px;height:147px} .obs .text{flex:1;min-width:0}
+.obs h4{margin:0 0 .3em 0;font-family:monospace} .claim{margin:.2em 0}
+.meta{font-size:.85em;color:#555} .reason{background:#fff4f2;padding:.3em .5em;margin-top:.3em}
+.errmsg{font-family:monospace;font-size:.85em;white-space:pre-wrap}
+"""
+
+
+def _esc(x) -> str:
+    return html.escape(str(x), quote=True)
+
+
+def _result_html(r: ObservationResult, reasons: Mapping[str, str]) -> str:
+    obs = r.observation
+    parts = [f'<div class="obs {r.status}" id="obs-{_esc(r.id)}">',
+             f'<img src="{render_traces_png(r)}" alt="simulated traces of {_esc(r.id)}">',
+             '<div class="text">',
+             f'<h4><span class="{r.status.lower()}">{r.status}</span> {_esc(r.id)}</h4>']
+    if r.claim:
+        parts.append(f'<p class="claim">{_esc(r.claim)}</p>')
+    if r.source is not None:
+        links = [f'<a href="{_esc(url)}">{_esc(label)}</a>' for label, url in r.source.links()]
+        extra = [_esc(s) for s in r.source.seed] + ([_esc(r.source.note)] if r.source.note else [])
+        parts.append(f'<div class="meta">sources: {", ".join(links + extra) or "none"}</div>')
+    if obs is not None:
+        exps = "; ".join(f"{role}: {_esc(e.describe())}" for role, e in obs.experiments().items())
+        parts.append(f'<div class="meta">{_esc(r.readout)}, expect {_esc(obs.expect)} &mdash; '
+                     f'{exps}</div>')
+    if r.status == "ERROR":
+        msgs = "\n".join(str(p) for p in r.problems) or r.error
+        parts.append(f'<div class="reason">could not be run:<div class="errmsg">{_esc(msgs)}'
+                     "</div></div>")
+    else:
+        t = r.threshold if isinstance(r.threshold, str) else format_value(r.threshold)
+        parts.append(f"<div><b>{format_value(r.value)}</b> vs {_esc(r.op)} {_esc(t)}: "
+                     f"{_esc(r.detail)}</div>")
+        if r.status == "FAIL":
+            reason = f'<div class="reason"><b>why it fails:</b> {_esc(r.detail)}'
+            if r.id in reasons:
+                reason += f"<br><b>model-side reason:</b> {_esc(reasons[r.id])}"
+            parts.append(reason + "</div>")
+    parts.append("</div></div>")
+    return "\n".join(parts)
+
+
+def render_html(card: Scorecard, reasons: Mapping[str, str] | None = None, kb=None,
+                title: str = "cytonet validation report", network: bool = True) -> str:
+    """The whole page as text (figures rendered here)."""
+    t0 = time.perf_counter()
+    reasons = dict(reasons or {})
+    grouped: dict[str, dict[str, list[ObservationResult]]] = {}
+    for r in card.results:
+        grouped.setdefault(classify(r), {}).setdefault(pathway_of(r.readout) if r.readout
+                                                       else "Other readouts", []).append(r)
+    body: list[str] = []
+    rows = []
+    for g in GROUPS:
+        if g not in grouped:
+            continue
+        rs = [r for lst in grouped[g].values() for r in lst]
+        n = {s: sum(r.status == s for r in rs) for s in ("PASS", "FAIL", "ERROR")}
+        anchor = "grp-" + re.sub(r"[^a-z0-9]+", "-", g.lower()).strip("-")
+        rows.append(f'<tr><td><a href="#{anchor}">{_esc(g)}</a></td><td>{len(rs)}</td>'
+                    f'<td class="pass">{n["PASS"]}</td><td class="fail">{n["FAIL"]}</td>'
+                    f'<td class="error">{n["ERROR"]}</td></tr>')
+        body.append(f'<h2 id="{anchor}">{_esc(g)}</h2>')
+        for pw in PATHWAYS:
+            if pw in grouped[g]:
+                body.append(f"<h3>{_esc(pw)}</h3>")
+                body += [_result_html(r, reasons) for r in grouped[g][pw]]
+    file_problems = [p for p in card.problems if p.item is None]
+    if file_problems:
+        body.append('<h2 class="error">Problems in the observation files</h2><ul>')
+        body += [f'<li class="errmsg">{_esc(p)}</li>' for p in file_problems]
+        body.append("</ul>")
+    if network:
+        body.append("<h2>The model's knowledge graph</h2>")
+        body.append(f'<img src="{render_network_png(kb)}" alt="knowledge graph" '
+                    'style="max-width:100%">')
+    render_s = time.perf_counter() - t0
+    now = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    head = [
+        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{_esc(title)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{_esc(title)}</h1>",
+        f'<p class="totals"><span>{len(card.results)} observations</span>'
+        f'<span class="pass">{card.passed} passed</span>'
+        f'<span class="fail">{card.failed} failed</span>'
+        f'<span class="error">{card.errors} could not be run</span></p>',
+        f'<p class="meta">validation {card.elapsed_s:.1f} s ({card.n_requests} distinct '
+        f"simulations), figures {render_s:.1f} s; generated {now}</p>",
+        '<table class="summary"><tr><th>system</th><th>observations</th><th>pass</th>'
+        "<th>fail</th><th>error</th></tr>", *rows, "</table>",
+    ]
+    return "\n".join(head + body + ["</body></html>"])
+
+
+def write_report(card: Scorecard, out_dir: str | Path, reasons: Mapping[str, str] | None = None,
+                 kb=None, network: bool = True) -> Path:
+    """Write ``out_dir/index.html`` and ``out_dir/scorecard.json``; return the HTML path.
+
+    ``reasons`` maps observation ids to model-side reasons for failing; by default they are
+    read from the package's ``data/failure_reasons.yaml`` when it exists.
+    """
+    if reasons is None:
+        reasons, _ = load_failure_reasons()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    page = out / "index.html"
+    page.write_text(render_html(card, reasons, kb=kb, network=network), encoding="utf-8")
+    (out / "scorecard.json").write_text(card.to_json() + "\n", encoding="utf-8")
+    return page
