@@ -113,10 +113,14 @@ def _explain(args: argparse.Namespace) -> int:
         print(f"no path from {args.source} to {args.target} within {args.max_length} edges")
         return 0
     first = paths[0]
-    for phrase, ent in ((first.source_phrase, first.source), (first.target_phrase, first.target)):
-        if phrase:
-            print(f"note: '{phrase}' is read as low {ent}: paths start from {ent} and each "
-                  f"path sign is inverted, so [+] means {phrase} raises {first.target}.")
+    if first.source_phrase:
+        print(f"note: '{first.source_phrase}' is read as low {first.source}: paths start from "
+              f"{first.source} and each path sign is inverted, so [+] means "
+              f"{first.source_phrase} raises {first.target}.")
+    if first.target_phrase:
+        print(f"note: '{first.target_phrase}' is read as low {first.target}: paths end at "
+              f"{first.target} and each path sign is inverted, so [+] means the source "
+              f"raises {first.target_phrase}.")
     print(f"{len(paths)} path{'s' * (len(paths) != 1)} from {first.source_phrase or first.source} "
           f"to {first.target} (at most {args.max_length} edges):")
     for i, path in enumerate(paths, 1):

@@ -31,7 +31,12 @@ from ..errors import InputError, Problem, UnknownNameError
 from .load import DATA_DIR, FILES, Catalog, read_knowledge
 from .names import normalise_name
 from .records import (
-    SPEC_CONDITIONS, SPEC_CONTEXTS, SPEC_PHENOTYPES, SPEC_RECEPTOR_COLUMNS, SPEC_STIMULI, Knowledge,
+    SPEC_CONDITIONS,
+    SPEC_CONTEXTS,
+    SPEC_PHENOTYPES,
+    SPEC_RECEPTOR_COLUMNS,
+    SPEC_STIMULI,
+    Knowledge,
 )
 
 # --------------------------------------------------------------------------- spec tables
