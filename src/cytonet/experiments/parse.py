@@ -74,6 +74,11 @@ LIMITS = {
 # Conditions: model unit and the molecular weight (kDa) used for mass concentrations.
 _CONDITION_UNITS = {"glucose": ("mM", 0.18016), "mannose": ("mM", 0.18016),
                     "estradiol": ("nM", 0.27238), "oxygen": ("%", None)}
+def _round(x: float) -> float:
+    """12 significant digits: '1 uM' and '1000 nM' give the same float (and the same hash)."""
+    return float(f"{x:.12g}")
+
+
 _KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 
@@ -339,7 +344,7 @@ def _parse_experiment(obj: Any, ctx: _Ctx, catalog, prefix: str) -> Experiment |
             elif sym in stimuli:
                 ctx.add(f"{sym} is given twice (as different spellings)", raw, str(name), fld)
             else:
-                stimuli[sym] = nM
+                stimuli[sym] = _round(nM)
 
     conditions: dict[str, float] = {}
     raw = obj.get("conditions")
@@ -368,7 +373,7 @@ def _parse_experiment(obj: Any, ctx: _Ctx, catalog, prefix: str) -> Experiment |
             elif cond in conditions:
                 ctx.add(f"{cond} is given twice", raw, str(name), fld)
             else:
-                conditions[cond] = v
+                conditions[cond] = _round(v)
 
     perturbations: list[Perturbation] = []
     raw = obj.get("perturbations")
@@ -455,7 +460,7 @@ def _parse_perturbation(item: Any, ctx: _Ctx, catalog, fld: str, parent: Mapping
                     item, "dose", f"{fld}.dose")
             return None
         return None if len(ctx.problems) > n_before else \
-            Perturbation("drug", target, dose_nM=nM)
+            Perturbation("drug", target, dose_nM=_round(nM))
     return None if len(ctx.problems) > n_before else Perturbation("knockout", target)
 
 

@@ -40,7 +40,7 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from .._yaml import line_of, load_yaml  # noqa: E402
 from ..errors import InputError, Problem  # noqa: E402
-from ..validation.expectations import format_time, format_value  # noqa: E402
+from ..validation.expectations import format_value  # noqa: E402
 from ..validation.run import ObservationResult, Scorecard  # noqa: E402
 
 LIF = "LIF regulation and signaling"
@@ -251,9 +251,12 @@ def _esc(x) -> str:
     return html.escape(str(x), quote=True)
 
 
-def _result_html(r: ObservationResult, reasons: Mapping[str, str]) -> str:
+def _result_html(r: ObservationResult, reasons: Mapping[str, str], anchors: set[str]) -> str:
     obs = r.observation
-    parts = [f'<div class="obs {r.status}" id="obs-{_esc(r.id)}">',
+    anchor = f"obs-{r.id}"
+    attr = "" if anchor in anchors else f' id="{_esc(anchor)}"'  # a duplicate id: no anchor
+    anchors.add(anchor)
+    parts = [f'<div class="obs {r.status}"{attr}>',
              f'<img src="{render_traces_png(r)}" alt="simulated traces of {_esc(r.id)}">',
              '<div class="text">',
              f'<h4><span class="{r.status.lower()}">{r.status}</span> {_esc(r.id)}</h4>']
@@ -295,6 +298,7 @@ def render_html(card: Scorecard, reasons: Mapping[str, str] | None = None, kb=No
                                                        else "Other readouts", []).append(r)
     body: list[str] = []
     rows = []
+    anchors: set[str] = set()
     for g in GROUPS:
         if g not in grouped:
             continue
@@ -308,7 +312,7 @@ def render_html(card: Scorecard, reasons: Mapping[str, str] | None = None, kb=No
         for pw in PATHWAYS:
             if pw in grouped[g]:
                 body.append(f"<h3>{_esc(pw)}</h3>")
-                body += [_result_html(r, reasons) for r in grouped[g][pw]]
+                body += [_result_html(r, reasons, anchors) for r in grouped[g][pw]]
     file_problems = [p for p in card.problems if p.item is None]
     if file_problems:
         body.append('<h2 class="error">Problems in the observation files</h2><ul>')

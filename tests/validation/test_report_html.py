@@ -1,0 +1,144 @@
+"""The HTML report: every observation with a figure, grouping, reasons, self-containment."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from validation_helpers import FakeSimulator
+
+from cytonet.report.html import (
+    GROUPS,
+    classify,
+    load_failure_reasons,
+    pathway_of,
+    render_html,
+    write_report,
+)
+from cytonet.validation.run import ObservationResult, validate_file
+
+LITERATURE = Path("/work/shared/observations/literature.yaml")
+BAD = Path(__file__).parents[1] / "experiments" / "data" / "bad_observations.yaml"
+
+
+class Page(HTMLParser):
+    """Collects <img> sources, element ids, links and text."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.imgs: list[dict] = []
+        self.ids: list[str] = []
+        self.links: list[str] = []
+        self.text: list[str] = []
+        self.external: list[str] = []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "img":
+            self.imgs.append(a)
+        if "id" in a:
+            self.ids.append(a["id"])
+        if tag == "a" and "href" in a:
+            self.links.append(a["href"])
+        if tag in ("script", "link") or (tag == "img" and not a["src"].startswith("data:")):
+            self.external.append(tag)
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+@pytest.fixture(scope="module")
+def small_card():
+    return validate_file(BAD, simulate=FakeSimulator(fail=lambda r: "LIF" in dict(
+        r.experiment.stimuli)))
+
+
+def test_every_observation_has_its_id_and_an_image(small_card, tmp_path):
+    page = write_report(small_card, tmp_path, reasons={}, network=False)
+    text = page.read_text()
+    parsed = Page(text)
+    assert len(parsed.imgs) == len(small_card.results)  # errors get a 'not run' image
+    assert parsed.external == []
+    body = "".join(parsed.text)
+    for r in small_card.results:
+        assert r.id in body
+    assert "could not be run" in body
+    assert (tmp_path / "scorecard.json").is_file()
+
+
+@pytest.mark.skipif(not LITERATURE.is_file(), reason="shared literature file not present")
+def test_full_literature_report_fast_and_complete(tmp_path):
+    t0 = time.perf_counter()
+    card = validate_file(LITERATURE, simulate=FakeSimulator())
+    reasons = {card.results[0].id: "the model lacks a receptor-internalisation step"}
+    page = write_report(card, tmp_path, reasons=reasons)
+    elapsed = time.perf_counter() - t0
+    assert elapsed < 30
+    parsed = Page(page.read_text())
+    assert len(parsed.imgs) == len(card.results) + 1  # + the network diagram
+    assert all(img["src"].startswith("data:image/png;base64,") for img in parsed.imgs)
+    assert {f"obs-{r.id}" for r in card.results} <= set(parsed.ids)
+    body = "".join(parsed.text)
+    for g in GROUPS[:-1]:
+        assert g in body, g
+    assert "Other" not in [t.strip() for t in parsed.text]  # all curated ones classified
+    assert any(h.startswith("https://doi.org/10.") for h in parsed.links)
+    assert any(h.startswith("https://pubmed.ncbi.nlm.nih.gov/") for h in parsed.links)
+    assert "knowledge graph" in body
+    if card.results[0].status == "FAIL":
+        assert "model-side reason" in body and "receptor-internalisation" in body
+
+
+def result(id, doi=(), seed=(), readout="phospho:STAT3"):
+    from cytonet.experiments.parse import Source
+    return ObservationResult(id=id, passed=True, source=Source(doi=tuple(doi), seed=tuple(seed)),
+                             readout=readout)
+
+
+@pytest.mark.parametrize("r, group", [
+    (result("x", doi=["10.14800/ccm.877", "10.1038/s42255-025-01437-0"]),
+     "LIF regulation and signaling"),
+    (result("x", doi=["10.1038/s42255-025-01437-0"], seed=["003_10b21ee327a2dcca.txt"]),
+     "Glucose deprivation -> LIF"),
+    (result("x", doi=["10.1038/s41420-026-03163-2"], seed=["003_10b21ee327a2dcca.txt"]),
+     "IL-11 -> MMP12 metastasis axis"),
+    (result("x", doi=["10.1042/BJ20030407"], seed=["004_0dcb8b15819ca9d8.txt"]),
+     "IL-6 in the tumor microenvironment"),
+    (result("il7-anything"), "IL-7/IL-7R in tumors"),
+    (result("impl-x", doi=["10.1038/nm0398-303"]), "LIF/IL-6 in implantation"),
+    (result("socs3-ko"), "IL-6 in the tumor microenvironment"),
+    (result("drug-tocilizumab-il6-a"), "IL-6 in the tumor microenvironment"),
+    (result("my-own-finding", doi=["10.1000/xyz"]), "Other"),
+])
+def test_classify(r, group):
+    assert classify(r) == group
+
+
+def test_pathway_of():
+    assert pathway_of("phospho:STAT3") == "JAK-STAT"
+    assert pathway_of("phospho:AKT1") == "PI3K-AKT-mTOR"
+    assert pathway_of("phospho:MAPK1") == "SHP2-MEK-ERK"
+    assert pathway_of("mRNA:MMP12") == "Target genes and secretion"
+    assert pathway_of("phenotype:invasion") == "Phenotypes"
+
+
+def test_failure_reasons_file(tmp_path):
+    f = tmp_path / "reasons.yaml"
+    f.write_text("obs-a: no PERK branch in the model\nobs-b: 3\n")
+    reasons, problems = load_failure_reasons(f)
+    assert reasons == {"obs-a": "no PERK branch in the model"}
+    assert len(problems) == 1 and problems[0].line == 2
+    f.write_text("- {id: obs-c, reason: slow SOCS3}\n")
+    assert load_failure_reasons(f)[0] == {"obs-c": "slow SOCS3"}
+    assert load_failure_reasons(tmp_path / "absent.yaml")[1]  # a named file must exist
+
+
+def test_render_html_escapes_text(small_card):
+    card = dataclasses.replace(small_card, results=[
+        dataclasses.replace(small_card.results[0], claim="<script>alert(1)</script>")])
+    text = render_html(card, network=False)
+    assert "<script>alert" not in text and "&lt;script&gt;" in text
