@@ -23,6 +23,9 @@ class SolverSettings:
     ss_rtol_accept: float = 1e-8  # accepted if the aim is out of reach (AMICI's default)
     ss_atol_accept: float = 1e-12
     ss_max_time: float = 1e9
+    start_time: float = 0.0
+    """Where integration starts. PEtab v1 starts at 0; a negative value reproduces
+    Data2Dynamics models whose inputs switch on before 0 (see docs/sobotta2017.md)."""
 
 
 class RoadRunnerModel:
@@ -70,18 +73,19 @@ class RoadRunnerModel:
             self.rr.setValue(sel, float(value))
 
     def simulate(self, times: np.ndarray) -> np.ndarray:
-        """Simulate from time 0 through ``times`` (sorted, finite, >= 0); rows = times."""
+        """Simulate from ``start_time`` through ``times`` (sorted, finite); rows = times."""
         rr = self.rr
         n = len(times)
+        t0 = self.settings.start_time
         try:
             if n == 0:
                 return np.empty((0, len(self.selections)))
-            if times[0] > 0:
-                grid = np.concatenate(([0.0], times))
+            if times[0] > t0:
+                grid = np.concatenate(([t0], times))
                 out = rr.simulate(times=grid)
                 data = np.asarray(out)[1:, 1:]
-            elif n == 1:  # only t = 0
-                data = np.asarray(rr.simulate(0.0, 1e-12, 2))[:1, 1:]
+            elif n == 1:  # only t = start
+                data = np.asarray(rr.simulate(t0, t0 + 1e-12, 2))[:1, 1:]
             else:
                 data = np.asarray(rr.simulate(times=np.asarray(times, dtype=float)))[:, 1:]
         except RuntimeError as exc:

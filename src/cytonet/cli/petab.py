@@ -30,6 +30,12 @@ def register(subparsers) -> None:
         action="store_true",
         help="drop measurement rows with errors (reported) instead of failing",
     )
+    llh.add_argument(
+        "--start-time",
+        type=float,
+        default=0.0,
+        help="start integration here instead of 0 (not PEtab v1; for Data2Dynamics exports)",
+    )
     llh.set_defaults(func=run_llh)
 
     fit = subparsers.add_parser(
@@ -61,10 +67,12 @@ def run_lint(args: argparse.Namespace) -> int:
 
 def run_llh(args: argparse.Namespace) -> int:
     """Print llh and chi2 at the nominal parameters, data points and estimated parameters."""
+    from ..calibrate import SolverSettings
     from ..calibrate.petab_problem import load_petab_problem
 
     t0 = time.perf_counter()
-    problem = load_petab_problem(args.problem, drop_invalid=args.drop_invalid)
+    settings = SolverSettings(start_time=args.start_time)
+    problem = load_petab_problem(args.problem, drop_invalid=args.drop_invalid, settings=settings)
     for p in problem.dropped:
         print(f"dropped: {p}", file=sys.stderr)
     t1 = time.perf_counter()
@@ -75,6 +83,8 @@ def run_llh(args: argparse.Namespace) -> int:
     print(f"chi2: {ev.chi2:.10g}")
     print(f"data points: {problem.n_data}" + (f" ({len(problem.dropped)} dropped)" if problem.dropped else ""))
     print(f"estimated parameters: {len(problem.x_ids)}")
+    if args.start_time != 0.0:
+        print(f"integration starts at t = {args.start_time:g} (not PEtab v1)")
     print(f"simulated experiments (preequilibration, condition): {len(problem.experiment_keys)}")
     print(f"time: load {t1 - t0:.2f} s, simulate {1000 * (t2 - t1):.1f} ms")
     if ev.status != "ok":
