@@ -33,7 +33,12 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))  # runs from a foreign venv (AMICI) too
 
 BOEHM = (
-    REPO / ".." / "shared" / "benchmarks" / "petab" / "Boehm_JProteomeRes2014"
+    REPO
+    / ".."
+    / "shared"
+    / "benchmarks"
+    / "petab"
+    / "Boehm_JProteomeRes2014"
     / "Boehm_JProteomeRes2014.yaml"
 ).resolve()
 TARGET = -138.23
@@ -115,8 +120,11 @@ def run_amici(problem, starts: np.ndarray, workers: int, max_iter: int) -> tuple
     import pypesto.optimize
 
     optimizer = pypesto.optimize.FidesOptimizer(
-        options={fides.Options.MAXITER: max_iter, fides.Options.FATOL: 1e-8,
-                 fides.Options.FRTOL: 1e-10},
+        options={
+            fides.Options.MAXITER: max_iter,
+            fides.Options.FATOL: 1e-8,
+            fides.Options.FRTOL: 1e-10,
+        },
         verbose=logging.ERROR,
     )
     engine = (
@@ -137,9 +145,7 @@ def run_amici(problem, starts: np.ndarray, workers: int, max_iter: int) -> tuple
         [r.time for r in runs],
     )
     obj = problem.objective
-    cost = time_evaluations(
-        lambda x: obj(x), lambda x: obj(x, sensi_orders=(0, 1)), starts[0]
-    )
+    cost = time_evaluations(lambda x: obj(x), lambda x: obj(x, sensi_orders=(0, 1)), starts[0])
     return summary, cost
 
 
@@ -224,13 +230,17 @@ def run_plain_roadrunner(starts: np.ndarray, workers: int, max_iter: int) -> tup
     from cytonet.calibrate import load_petab_problem
 
     ours = load_petab_problem(BOEHM, validate=False)
-    objective = pypesto.objective.FD(pypesto.Objective(fun=fun), grad=True, hess=False,
-                                     method=pypesto.objective.FD.CENTRAL)
+    objective = pypesto.objective.FD(
+        pypesto.Objective(fun=fun), grad=True, hess=False, method=pypesto.objective.FD.CENTRAL
+    )
     problem = pypesto.Problem(objective, lb=ours.lb, ub=ours.ub, x_guesses=starts)
     optimizer = pypesto.optimize.FidesOptimizer(
         hessian_update=fides.BFGS(),
-        options={fides.Options.MAXITER: max_iter, fides.Options.FATOL: 1e-8,
-                 fides.Options.FRTOL: 1e-10},
+        options={
+            fides.Options.MAXITER: max_iter,
+            fides.Options.FATOL: 1e-8,
+            fides.Options.FRTOL: 1e-10,
+        },
         verbose=logging.ERROR,
     )
     engine = (
@@ -289,16 +299,24 @@ def main(argv: list[str] | None = None) -> int:
         amici_problem = setup_amici(starts)
         if args.workers > 1 and not is_picklable(amici_problem.objective):
             peer_workers = 1
-            print("note: AMICI peer runs on 1 worker; cytonet is timed on 1 worker for the ratios "
-                  f"and on {args.workers} workers for the acceptance figure")
+            print(
+                "note: AMICI peer runs on 1 worker; cytonet is timed on 1 worker for the ratios "
+                f"and on {args.workers} workers for the acceptance figure"
+            )
     ours, ours_cost = run_cytonet(starts, peer_workers, args.max_iter)
-    ours_multi = run_cytonet(starts, args.workers, args.max_iter)[0] if peer_workers != args.workers else ours
+    ours_multi = (
+        run_cytonet(starts, args.workers, args.max_iter)[0]
+        if peer_workers != args.workers
+        else ours
+    )
     if peer == "amici":
         theirs, their_cost = run_amici(amici_problem, starts, peer_workers, args.max_iter)
     else:
         theirs, their_cost = run_plain_roadrunner(starts, peer_workers, args.max_iter)
     print()
-    print(f"{'':48s} {'wall s':>8s} {'best llh':>10s} {'hits':>6s} {'s/start':>8s} {'wall s/hit':>10s}")
+    print(
+        f"{'':48s} {'wall s':>8s} {'best llh':>10s} {'hits':>6s} {'s/start':>8s} {'wall s/hit':>10s}"
+    )
     for s in (ours, theirs) if ours_multi is ours else (ours, theirs, ours_multi):
         print(
             f"{s['name']:48s} {s['wall_s']:8.2f} {s['best_llh']:10.4f} {s['hits']:3d}/{s['n']:<2d} "
@@ -307,17 +325,27 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print("ratios cytonet / peer (below 1: cytonet faster)")
     print(f"  wall time of the whole multi-start: {ours['wall_s'] / theirs['wall_s']:.2f}")
-    print(f"  mean time per start:                {ours['cpu_per_start_s'] / theirs['cpu_per_start_s']:.2f}")
+    print(
+        f"  mean time per start:                {ours['cpu_per_start_s'] / theirs['cpu_per_start_s']:.2f}"
+    )
     if math.isfinite(theirs["wall_per_hit_s"]) and math.isfinite(ours["wall_per_hit_s"]):
-        print(f"  wall time per start reaching target: {ours['wall_per_hit_s'] / theirs['wall_per_hit_s']:.2f}")
-    print(f"  one objective value:                {ours_cost['fval_s'] / their_cost['fval_s']:.2f}"
-          f"  ({1e3 * ours_cost['fval_s']:.2f} ms vs {1e3 * their_cost['fval_s']:.2f} ms)")
-    print(f"  value + gradient:                   {ours_cost['grad_s'] / their_cost['grad_s']:.2f}"
-          f"  ({1e3 * ours_cost['grad_s']:.2f} ms vs {1e3 * their_cost['grad_s']:.2f} ms)")
+        print(
+            f"  wall time per start reaching target: {ours['wall_per_hit_s'] / theirs['wall_per_hit_s']:.2f}"
+        )
+    print(
+        f"  one objective value:                {ours_cost['fval_s'] / their_cost['fval_s']:.2f}"
+        f"  ({1e3 * ours_cost['fval_s']:.2f} ms vs {1e3 * their_cost['fval_s']:.2f} ms)"
+    )
+    print(
+        f"  value + gradient:                   {ours_cost['grad_s'] / their_cost['grad_s']:.2f}"
+        f"  ({1e3 * ours_cost['grad_s']:.2f} ms vs {1e3 * their_cost['grad_s']:.2f} ms)"
+    )
     best = ours_multi
-    print(f"cytonet on {args.workers} worker(s) reached llh {best['best_llh']:.4f} in "
-          f"{best['wall_s']:.1f} s ({'PASS' if best['best_llh'] >= TARGET else 'FAIL'}: "
-          f"target {TARGET}, limit 600 s)")
+    print(
+        f"cytonet on {args.workers} worker(s) reached llh {best['best_llh']:.4f} in "
+        f"{best['wall_s']:.1f} s ({'PASS' if best['best_llh'] >= TARGET else 'FAIL'}: "
+        f"target {TARGET}, limit 600 s)"
+    )
     return 0
 
 

@@ -17,7 +17,9 @@ REFERENCE = PETAB / "amici_benchmark_models_reference.yaml"
 def require(path: Path) -> Path:
     """Skip the test when a benchmark file is not there."""
     if not path.is_file():
-        pytest.skip(f"benchmark data not found: {path} (expected ../shared/benchmarks next to the repo)")
+        pytest.skip(
+            f"benchmark data not found: {path} (expected ../shared/benchmarks next to the repo)"
+        )
     return path.resolve()
 
 

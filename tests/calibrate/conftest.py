@@ -27,4 +27,3 @@ def boehm_copy(tmp_path, boehm_yaml) -> Path:
     for f in boehm_yaml.parent.iterdir():
         shutil.copy(f, tmp_path / f.name)
     return tmp_path / boehm_yaml.name
-

@@ -64,7 +64,9 @@ def test_boehm_acceptance_fit_reaches_reference(boehm_problem):
     from cytonet.calibrate.fit import fit
 
     result = fit(boehm_problem, n_starts=20, n_workers=2, seed=0, max_iter=300, progress=False)
-    print(f"Boehm fit: best llh {result.best_llh:.4f}, {result.n_starts} starts, "
-          f"{result.wall_time_s:.1f} s wall")
+    print(
+        f"Boehm fit: best llh {result.best_llh:.4f}, {result.n_starts} starts, "
+        f"{result.wall_time_s:.1f} s wall"
+    )
     assert result.best_llh >= -138.23
     assert result.wall_time_s < 600

@@ -70,8 +70,10 @@ def write_problem(folder):
     (folder / "parameters.tsv").write_text(PARAMETERS)
     (folder / "conditions.tsv").write_text(CONDITIONS)
     (folder / "observables.tsv").write_text(OBSERVABLES)
-    lines = ["observableId\tpreequilibrationConditionId\tsimulationConditionId\tmeasurement\ttime"
-             "\tobservableParameters\tnoiseParameters"]
+    lines = [
+        "observableId\tpreequilibrationConditionId\tsimulationConditionId\tmeasurement\ttime"
+        "\tobservableParameters\tnoiseParameters"
+    ]
     lines += ["\t".join(str(v) for v in row) for row in ROWS]
     (folder / "measurements.tsv").write_text("\n".join(lines) + "\n")
     (folder / "problem.yaml").write_text(

@@ -45,7 +45,11 @@ def read_sbml_symbols(path: str | Path) -> SbmlSymbols:
     model = doc.getModel()
     if model is None or fatal:
         problems = [
-            Problem(f"SBML error: {err.getMessage().strip()}", file=str(path), line=err.getLine() or None)
+            Problem(
+                f"SBML error: {err.getMessage().strip()}",
+                file=str(path),
+                line=err.getLine() or None,
+            )
             for err in fatal
         ] or [Problem("file holds no SBML model", file=str(path))]
         raise PetabError(problems)

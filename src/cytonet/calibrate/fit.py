@@ -72,8 +72,11 @@ def _optimizer(name: str, max_iter: int):
         import fides
 
         return optimize.FidesOptimizer(
-            options={fides.Options.MAXITER: max_iter, fides.Options.FATOL: 1e-8,
-                     fides.Options.FRTOL: 1e-10},
+            options={
+                fides.Options.MAXITER: max_iter,
+                fides.Options.FATOL: 1e-8,
+                fides.Options.FRTOL: 1e-10,
+            },
             verbose=logging.WARNING,
         )
     if name == "scipy":
@@ -130,9 +133,13 @@ def fit(
         if n_workers > 1
         else pypesto.engine.SingleCoreEngine()
     )
-    history = pypesto.HistoryOptions(trace_record=True, trace_record_grad=False,
-                                     trace_record_hess=False, trace_record_res=False,
-                                     trace_record_sres=False)
+    history = pypesto.HistoryOptions(
+        trace_record=True,
+        trace_record_grad=False,
+        trace_record_hess=False,
+        trace_record_res=False,
+        trace_record_sres=False,
+    )
     t0 = time.perf_counter()
     result = pypesto.optimize.minimize(
         pproblem,
@@ -155,7 +162,11 @@ def _collect(problem, objective, result, optimizer, n_workers, seed, wall) -> Fi
         # least-squares optimisers report no fval; recompute the true llh everywhere
         llh = problem.llh(x) if np.all(np.isfinite(x)) else -math.inf
         llh0 = problem.llh(np.asarray(r.x0, dtype=float)) if r.x0 is not None else math.nan
-        status = "ok" if (r.exitflag is not None and r.exitflag >= 0 and math.isfinite(llh)) else "failed"
+        status = (
+            "ok"
+            if (r.exitflag is not None and r.exitflag >= 0 and math.isfinite(llh))
+            else "failed"
+        )
         sr = StartResult(
             start=int(str(r.id)) if str(r.id).isdigit() else len(starts),
             llh=llh,
@@ -186,7 +197,9 @@ def _collect(problem, objective, result, optimizer, n_workers, seed, wall) -> Fi
         x_ids=list(problem.x_ids),
         x_scales=list(problem.x_scale_names),
         best_x=[float(v) for v in best_x],
-        best_parameters={pid: float(full[i]) for i, pid in zip(problem.x_index, problem.x_ids, strict=True)},
+        best_parameters={
+            pid: float(full[i]) for i, pid in zip(problem.x_index, problem.x_ids, strict=True)
+        },
         best_llh=sr.llh,
         best_chi2=problem.chi2(best_x),
         nominal_llh=problem.llh(),
@@ -262,11 +275,18 @@ def plot_fit(problem: PetabProblem, x: np.ndarray | None, out_dir: str | Path) -
         fig, ax = plt.subplots(figsize=(6, 4))
         for k, c in enumerate(curves[:12]):
             color = f"C{k % 10}"
-            label = c["condition"] + (f" (pre {c['preequilibration']})" if c["preequilibration"] else "")
+            label = c["condition"] + (
+                f" (pre {c['preequilibration']})" if c["preequilibration"] else ""
+            )
             ax.plot(c["time"], c["simulation"], color=color, lw=1.5, label=label)
             rows = c["rows"]
-            ax.plot(meas[C.TIME].to_numpy()[rows], meas[C.MEASUREMENT].to_numpy()[rows], "o",
-                    color=color, ms=3)
+            ax.plot(
+                meas[C.TIME].to_numpy()[rows],
+                meas[C.MEASUREMENT].to_numpy()[rows],
+                "o",
+                color=color,
+                ms=3,
+            )
         if len(curves) > 12:
             ax.set_title(f"{oid} (first 12 of {len(curves)} groups)")
         else:

@@ -90,7 +90,11 @@ class _Collector:
 
 
 def _is_blank(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or str(value).strip() == ""
+    return (
+        value is None
+        or (isinstance(value, float) and math.isnan(value))
+        or str(value).strip() == ""
+    )
 
 
 def _to_float(value) -> float | None:
@@ -218,8 +222,10 @@ def _check_columns(t: PetabTables, out: _Collector) -> bool:
     for table, required in _REQUIRED.items():
         frame = t.tables[table]
         for path in t.files[table]:
-            cols = list(frame.loc[frame[FILE_COL] == str(path)].columns) if len(frame) else list(
-                frame.columns
+            cols = (
+                list(frame.loc[frame[FILE_COL] == str(path)].columns)
+                if len(frame)
+                else list(frame.columns)
             )
             for col in required:
                 if col not in cols:
@@ -274,7 +280,10 @@ def _check_parameters(t, sbml: SbmlSymbols, out) -> dict[str, int]:
         est = str(r[C.ESTIMATE]).strip()
         if est not in ("0", "1"):
             out.add(
-                f"parameter {pid}: expected 0 or 1, got {est!r}", file=path, row=row, column=C.ESTIMATE
+                f"parameter {pid}: expected 0 or 1, got {est!r}",
+                file=path,
+                row=row,
+                column=C.ESTIMATE,
             )
         values = {}
         for col in (C.LOWER_BOUND, C.UPPER_BOUND, C.NOMINAL_VALUE):

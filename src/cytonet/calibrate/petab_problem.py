@@ -105,7 +105,9 @@ class _Formula:
     """A lambdified formula and how to fetch each argument."""
 
     fn: object
-    args: list[tuple]  # ('model', col) | ('par', idx) | ('obspar', k) | ('noisepar', k) | ('time',) | ('obs',)
+    args: list[
+        tuple
+    ]  # ('model', col) | ('par', idx) | ('obspar', k) | ('noisepar', k) | ('time',) | ('obs',)
 
 
 @dataclass
@@ -292,7 +294,11 @@ class PetabProblem:
                     if number.isdigit():
                         return (kind, int(number) - 1)
             if name in sbml.all_ids:
-                sel = f"[{name}]" if name in sbml.species and name not in sbml.amount_species else name
+                sel = (
+                    f"[{name}]"
+                    if name in sbml.species and name not in sbml.amount_species
+                    else name
+                )
                 if sel not in self._selection_index:
                     self._selection_index[sel] = len(selections)
                     selections.append(sel)
@@ -334,7 +340,9 @@ class PetabProblem:
         # transformed data and constant likelihood terms per row
         obs_of_row = np.array([oindex[o] for o in meas[C.OBSERVABLE_ID]], dtype=int)
         self.observable_of_row = obs_of_row
-        self._trans = np.array([_TRANSFORM_CODE[self._observables[i].transformation] for i in obs_of_row])
+        self._trans = np.array(
+            [_TRANSFORM_CODE[self._observables[i].transformation] for i in obs_of_row]
+        )
         self._dist = np.array([_DIST_CODE[self._observables[i].distribution] for i in obs_of_row])
         m = self.measurements
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -347,15 +355,21 @@ class PetabProblem:
         cond = tables.tables["condition"]
         cond_rows = {r[C.CONDITION_ID].strip(): r for _, r in cond.iterrows()}
         model_cols = [
-            c for c in cond.columns if c not in (C.CONDITION_ID, C.CONDITION_NAME) and not c.startswith("__")
+            c
+            for c in cond.columns
+            if c not in (C.CONDITION_ID, C.CONDITION_NAME) and not c.startswith("__")
         ]
         # settable global parameters: all but rule targets (roadrunner lists those too)
         self._rr_parameter_ids = _roadrunner_parameter_ids(sbml)
         settable = [p for p in self._rr_parameter_ids if p not in sbml.rule_targets]
         self._settable_ids = settable
         settable_pos = {p: i for i, p in enumerate(settable)}
-        self._tab_pos = np.array([settable_pos[p] for p in self.parameter_ids if p in settable_pos], dtype=int)
-        self._tab_idx = np.array([pindex[p] for p in self.parameter_ids if p in settable_pos], dtype=int)
+        self._tab_pos = np.array(
+            [settable_pos[p] for p in self.parameter_ids if p in settable_pos], dtype=int
+        )
+        self._tab_idx = np.array(
+            [pindex[p] for p in self.parameter_ids if p in settable_pos], dtype=int
+        )
         condition_maps: dict[str, _ConditionMap] = {}
 
         def condition_map(cid: str) -> _ConditionMap:
@@ -382,7 +396,9 @@ class PetabProblem:
                     v = _float_or_nan(text)
                     amount = col in sbml.amount_species or col in sbml.compartments
                     ssel.append(col if amount else f"[{col}]")
-                    sval.append(_Override(const=v) if not math.isnan(v) else _Override(index=pindex[text]))
+                    sval.append(
+                        _Override(const=v) if not math.isnan(v) else _Override(index=pindex[text])
+                    )
             cm = _ConditionMap(
                 cid,
                 np.array(cpos, dtype=int),
@@ -455,7 +471,9 @@ class PetabProblem:
         if x is not None:
             x = np.asarray(x, dtype=float)
             if x.shape != (len(self.x_ids),):
-                raise ValueError(f"expected {len(self.x_ids)} estimated parameters, got shape {x.shape}")
+                raise ValueError(
+                    f"expected {len(self.x_ids)} estimated parameters, got shape {x.shape}"
+                )
             p[self.x_index] = unscale_values(x, self.x_scales)
         return p
 
@@ -472,7 +490,9 @@ class PetabProblem:
         idx = self._settable_rr_idx
         if exp.preeq is not None:
             model.start_condition(idx, self._parameter_vector(exp.preeq, p))
-            model.set_species(exp.preeq.state_selections, [o.value(p) for o in exp.preeq.state_values])
+            model.set_species(
+                exp.preeq.state_selections, [o.value(p) for o in exp.preeq.state_values]
+            )
             model.run_to_steady_state()
             model.set_parameters(idx, self._parameter_vector(exp.sim, p))
         else:
@@ -574,8 +594,13 @@ class PetabProblem:
                 continue
             for block in exp.blocks:
                 obs = self._observables[block.observable]
-                fake = _Block(block.observable, np.arange(n_points), np.arange(n_points),
-                              block.obs_overrides, block.noise_overrides)
+                fake = _Block(
+                    block.observable,
+                    np.arange(n_points),
+                    np.arange(n_points),
+                    block.obs_overrides,
+                    block.noise_overrides,
+                )
                 yb = self._evaluate_formula(obs.formula, data, grid, fake, p)
                 out.append(
                     {

@@ -81,7 +81,10 @@ def run_llh(args: argparse.Namespace) -> int:
     print(f"problem: {problem.name}")
     print(f"llh: {ev.llh:.10g}")
     print(f"chi2: {ev.chi2:.10g}")
-    print(f"data points: {problem.n_data}" + (f" ({len(problem.dropped)} dropped)" if problem.dropped else ""))
+    print(
+        f"data points: {problem.n_data}"
+        + (f" ({len(problem.dropped)} dropped)" if problem.dropped else "")
+    )
     print(f"estimated parameters: {len(problem.x_ids)}")
     if args.start_time != 0.0:
         print(f"integration starts at t = {args.start_time:g} (not PEtab v1)")
@@ -120,7 +123,9 @@ def run_fit(args: argparse.Namespace) -> int:
     paths = save_fit_result(result, out)
     paths += plot_fit(problem, result.best_x, out)
     ok = sum(s.status == "ok" for s in result.starts)
-    print(f"best llh: {result.best_llh:.6f} (nominal {result.nominal_llh:.6f}), chi2 {result.best_chi2:.4f}")
+    print(
+        f"best llh: {result.best_llh:.6f} (nominal {result.nominal_llh:.6f}), chi2 {result.best_chi2:.4f}"
+    )
     print(f"starts: {result.n_starts} ({ok} converged), wall time {result.wall_time_s:.1f} s")
     finals = sorted((s.llh for s in result.starts), reverse=True)
     print("best final llh per start: " + ", ".join(f"{v:.3f}" for v in finals[:10]))
