@@ -23,7 +23,7 @@ def require(path: Path) -> Path:
     return path.resolve()
 
 
-def reference_llh(name: str) -> float:
+def read_reference_llh(name: str) -> float:
     """AMICI's reference log-likelihood of a benchmark problem at nominal parameters."""
     import yaml
 

@@ -20,7 +20,7 @@ __all__ = [
     "run_libpetab_lint",
     "parse_formula",
     "parse_overrides",
-    "placeholder_count",
+    "count_placeholders",
 ]
 
 import math
@@ -127,7 +127,7 @@ def parse_formula(text: str):
     return expr
 
 
-def placeholder_count(expr, prefix: str, observable_id: str) -> int:
+def count_placeholders(expr, prefix: str, observable_id: str) -> int:
     """Number of ``{prefix}{n}_{observable_id}`` placeholders an expression needs (highest n)."""
     pattern = re.compile(rf"^{prefix}(\d+)_{re.escape(observable_id)}$")
     numbers = [int(m.group(1)) for s in expr.free_symbols if (m := pattern.match(s.name))]
@@ -373,9 +373,9 @@ def _check_observables(t, sbml: SbmlSymbols, parameter_ids, out) -> dict[str, di
                     column=col,
                 )
             if col == C.OBSERVABLE_FORMULA:
-                entry["n_obs"] = placeholder_count(expr, "observableParameter", oid)
+                entry["n_obs"] = count_placeholders(expr, "observableParameter", oid)
             else:
-                entry["n_noise"] = placeholder_count(expr, "noiseParameter", oid)
+                entry["n_noise"] = count_placeholders(expr, "noiseParameter", oid)
         for col, allowed_values in (
             (C.OBSERVABLE_TRANSFORMATION, C.TRANSFORMATIONS),
             (C.NOISE_DISTRIBUTION, C.DISTRIBUTIONS),

@@ -22,7 +22,7 @@ import numpy as np
 
 from ..errors import PetabError, Problem
 from ._roadrunner import SolverSettings
-from .petab_problem import PetabProblem, cached_petab_problem
+from .petab_problem import PetabProblem, load_cached_petab_problem
 
 # floor for sigma in least-squares residuals: s = sqrt(2 (log sigma - log floor))
 _LOG_SIGMA_FLOOR = math.log(1e-12)
@@ -72,7 +72,9 @@ class PetabObjective:
     def problem(self) -> PetabProblem:
         """The compiled problem, loaded (without re-validation) on first use in each process."""
         if self._problem is None:
-            self._problem = cached_petab_problem(self.yaml_path, self.drop_invalid, self.settings)
+            self._problem = load_cached_petab_problem(
+                self.yaml_path, self.drop_invalid, self.settings
+            )
         return self._problem
 
     # --- values --------------------------------------------------------------------------

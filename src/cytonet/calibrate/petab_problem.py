@@ -21,7 +21,7 @@ __all__ = [
     "PetabProblem",
     "Evaluation",
     "load_petab_problem",
-    "cached_petab_problem",
+    "load_cached_petab_problem",
     "scale_values",
     "unscale_values",
 ]
@@ -144,7 +144,7 @@ _CACHE: dict[tuple, PetabProblem] = {}
 _MODELS: dict[tuple, RoadRunnerModel] = {}
 
 
-def cached_petab_problem(
+def load_cached_petab_problem(
     yaml_path: str | Path, drop_invalid: bool = False, settings: SolverSettings | None = None
 ) -> PetabProblem:
     """The problem compiled in this process for these options (loaded unvalidated if new)."""
@@ -206,7 +206,7 @@ class PetabProblem:
         return {"key": self._key()}
 
     def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(cached_petab_problem(*state["key"]).__dict__)
+        self.__dict__.update(load_cached_petab_problem(*state["key"]).__dict__)
 
     # --- loading ---------------------------------------------------------------------------
     def _validate(self, tables) -> None:
