@@ -1,11 +1,14 @@
 """Run observations against the model and collect a scorecard.
 
-:func:`validate_observations` turns every observation into simulation requests, one per
-distinct (experiment, readout) pair across the whole batch -- observations share controls
-and baselines, so this saves many runs -- calls the simulator once with the batch, and
-judges each observation with :func:`~cytonet.validation.expectations.verdict`. A failed
-simulation makes an *error* result for every observation that needed it; the others are
-judged as usual. :func:`validate_file` also loads the observations and turns every parse
+:func:`validate_observations` turns the observations into simulation requests, one per
+distinct experiment across the whole batch with every readout any observation needs from it
+-- observations share controls and baselines, so identical (experiment, readout) pairs are
+simulated once -- calls the simulator once with the batch, and judges each observation with
+:func:`~cytonet.validation.expectations.verdict`. A failed request that carried several
+readouts is retried one readout at a time (one more batch), so a readout the model cannot
+produce does not take down the other observations of that experiment. A failed simulation
+makes an *error* result for every observation that needed it; the others are judged as
+usual. :func:`validate_file` also loads the observations and turns every parse
 problem into an error result, so nothing is ever silently skipped.
 
 The simulator is ``simulate(requests, workers=None) -> list[Result]`` with results in
@@ -133,19 +136,36 @@ class Scorecard:
 
 def build_requests(observations: Sequence[Observation]
                    ) -> tuple[list[Request], dict[tuple[Experiment, Readout], int]]:
-    """One request per distinct (experiment, readout), on the union of the times needed.
+    """One request per distinct experiment, carrying every readout that any observation needs
+    from it, on the union of the observations' time grids.
 
-    Returns the requests and the index of each (experiment, readout) key among them.
+    Observations share controls and baselines, so this de-duplicates every identical
+    (experiment, readout) pair and runs each experiment once. Returns the requests and the
+    index of each (experiment, readout) pair among them.
     """
-    times: dict[tuple[Experiment, Readout], set[float]] = {}
+    readouts: dict[Experiment, dict[Readout, None]] = {}
+    times: dict[Experiment, set[float]] = {}
     for obs in observations:
-        grid = obs.sample_times()
+        grid = obs.sample_times().tolist()
         for exp in obs.experiments().values():
-            times.setdefault((exp, obs.readout), set()).update(grid.tolist())
-    keys = list(times)
-    requests = [Request(experiment=exp, readouts=(ro,), times=tuple(sorted(times[(exp, ro)])))
-                for exp, ro in keys]
-    return requests, {k: i for i, k in enumerate(keys)}
+            readouts.setdefault(exp, {})[obs.readout] = None
+            times.setdefault(exp, set()).update(grid)
+    requests = [Request(experiment=exp, readouts=tuple(sorted(readouts[exp], key=str)),
+                        times=tuple(sorted(times[exp]))) for exp in readouts]
+    index = {(r.experiment, ro): i for i, r in enumerate(requests) for ro in r.readouts}
+    return requests, index
+
+
+def _call(sim: Simulate, requests: list[Request], workers: int | None
+          ) -> tuple[list[Result] | None, str | None]:
+    """Run one batch: (results, None) or (None, why the whole batch failed)."""
+    try:
+        results = list(sim(requests, workers=workers))
+    except Exception as exc:  # noqa: BLE001 - a batch boundary: record, never lose the rest
+        return None, f"the simulator raised {type(exc).__name__}: {exc}"
+    if len(results) != len(requests):
+        return None, f"the simulator returned {len(results)} results for {len(requests)} requests"
+    return results, None
 
 
 def _default_simulate() -> Simulate:
@@ -166,33 +186,38 @@ def validate_observations(observations: Sequence[Observation], simulate: Simulat
     t0 = time.perf_counter()
     observations = list(observations)
     requests, index = build_requests(observations)
-    results: list[Result | None]
     batch_error = None
+    lookup: dict[tuple[Experiment, Readout], tuple[Request, Result]] = {}
+    n_requests = len(requests)
     try:
         sim = simulate if simulate is not None else _default_simulate()
     except ImportError as exc:
         sim = None
         batch_error = f"the simulator is not available: cannot import it ({exc})"
     if sim is not None and requests:
-        try:
-            results = list(sim(requests, workers=workers))
-        except Exception as exc:  # noqa: BLE001 - a batch boundary: record, never lose the rest
-            batch_error = f"the simulator raised {type(exc).__name__}: {exc}"
-        else:
-            if len(results) != len(requests):
-                batch_error = (f"the simulator returned {len(results)} results for "
-                               f"{len(requests)} requests")
-    if batch_error is not None or not requests:
-        results = [None] * len(requests)
+        results, batch_error = _call(sim, requests, workers)
+        if results is not None:
+            lookup = {key: (requests[i], results[i]) for key, i in index.items()}
+            # A failed request with several readouts may have failed for one readout only:
+            # run those again one readout at a time (one more batch) so the others survive.
+            split = [Request(req.experiment, (ro,), req.times)
+                     for req, res in zip(requests, results, strict=True)
+                     if res.error is not None and len(req.readouts) > 1 for ro in req.readouts]
+            if split:
+                again, _ = _call(sim, split, workers)  # if this batch fails, keep the first errors
+                n_requests += len(split)
+                for req, res in zip(split, again or [None] * len(split), strict=True):
+                    if res is not None:
+                        lookup[(req.experiment, req.readouts[0])] = (req, res)
 
-    card = Scorecard(results=[], n_requests=len(requests))
+    card = Scorecard(results=[], n_requests=n_requests)
     for obs in observations:
         if batch_error is not None:
             p = Problem(batch_error, file=obs.file, line=obs.line, item=obs.id)
             card.results.append(_error_result(obs, batch_error, [p]))
             card.problems.append(p)
             continue
-        traces, problems = _traces(obs, requests, results, index)
+        traces, problems = _traces(obs, lookup)
         if problems:
             msg = "; ".join(f"{p.field}: {p.message}" for p in problems)
             card.results.append(_error_result(obs, msg, problems))
@@ -207,21 +232,19 @@ def validate_observations(observations: Sequence[Observation], simulate: Simulat
     return card
 
 
-def _traces(obs: Observation, requests: list[Request], results: list[Result | None],
-            index: dict[tuple[Experiment, Readout], int]
+def _traces(obs: Observation, lookup: dict[tuple[Experiment, Readout], tuple[Request, Result]]
             ) -> tuple[dict[str, Trace], list[Problem]]:
     """The observation's traces on its own time grid, or the problems that prevent them."""
     grid = obs.sample_times()
     traces: dict[str, Trace] = {}
     problems: list[Problem] = []
     for role, exp in obs.experiments().items():
-        i = index[(exp, obs.readout)]
-        req, res = requests[i], results[i]
+        req, res = lookup.get((exp, obs.readout), (None, None))
 
         def fail(msg: str, role: str = role) -> None:
             problems.append(Problem(msg, file=obs.file, line=obs.line, item=obs.id, field=role))
 
-        if res is None:
+        if req is None or res is None:
             fail("no simulation result")
             continue
         if res.error is not None:
