@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -71,13 +70,12 @@ def test_every_observation_has_its_id_and_an_image(small_card, tmp_path):
 
 
 @pytest.mark.skipif(not LITERATURE.is_file(), reason="shared literature file not present")
-def test_full_literature_report_fast_and_complete(tmp_path):
-    t0 = time.perf_counter()
+def test_full_literature_report_complete(tmp_path):
+    # timing is reported in the page header, not asserted here (STYLE: no timed tests);
+    # unloaded it takes about 8 s for 82 observations, figures and the network included
     card = validate_file(LITERATURE, simulate=FakeSimulator())
     reasons = {card.results[0].id: "the model lacks a receptor-internalisation step"}
     page = write_report(card, tmp_path, reasons=reasons)
-    elapsed = time.perf_counter() - t0
-    assert elapsed < 30
     parsed = Page(page.read_text())
     assert len(parsed.imgs) == len(card.results) + 1  # + the network diagram
     assert all(img["src"].startswith("data:image/png;base64,") for img in parsed.imgs)
