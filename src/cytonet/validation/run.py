@@ -182,7 +182,8 @@ def _error_result(obs: Observation, message: str, problems: list[Problem]) -> Ob
 
 def validate_observations(observations: Sequence[Observation], simulate: Simulate | None = None,
                           workers: int | None = None) -> Scorecard:
-    """Simulate and judge ``observations``; the simulator is called once, with the batch."""
+    """Simulate and judge ``observations``: one simulator call with the whole batch (plus one
+    for per-readout retries of failed multi-readout requests, if any)."""
     t0 = time.perf_counter()
     observations = list(observations)
     requests, index = build_requests(observations)
