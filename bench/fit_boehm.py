@@ -70,7 +70,7 @@ def run_cytonet(starts: np.ndarray, workers: int, max_iter: int) -> tuple[dict, 
         result.wall_time_s,
         [s.time_s for s in result.starts],
     )
-    obj = PetabObjective(problem)
+    obj = PetabObjective(problem, fd_method="forward")  # as fit() uses
     cost = time_evaluations(obj, obj.derivatives, starts[0])
     return summary, cost
 
