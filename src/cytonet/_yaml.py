@@ -51,6 +51,16 @@ _LineLoader.yaml_implicit_resolvers = {
 }
 
 
+# YAML 1.2 floats: '2e-05' and '1E3' are numbers (YAML 1.1 reads them as strings)
+import re as _re  # noqa: E402
+
+_LineLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    _re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"),
+)
+
+
 def load_yaml_text(text: str, name: str = "<string>") -> Any:
     """Parse YAML text; syntax errors become an InputError naming ``name`` and the line."""
     try:

@@ -1,1 +1,56 @@
-"""cytonet.compile."""
+"""Knowledge graph -> reaction network -> SBML / Antimony."""
+
+from __future__ import annotations
+
+__all__ = ["CompiledModel", "compile_model"]
+
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+
+from ..knowledge import load_knowledge
+from ..knowledge.load import Catalog, default_catalog
+from .model import build_network
+from .network import Network
+from .parameters import ParameterSet, load_parameters
+from .readouts import readout_terms
+
+
+@dataclass
+class CompiledModel:
+    network: Network
+    parameters: ParameterSet
+    catalog: Catalog
+    _readout_cache: dict = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def sbml(self) -> str:
+        from .sbml import to_sbml
+        return to_sbml(self.network)
+
+    @cached_property
+    def volumes(self) -> dict[str, float]:
+        return {c: self.network.parameters[v].value for c, v in self.network.compartments.items()}
+
+    def readout(self, kind: str, entity: str) -> list[tuple[str, float]]:
+        """(species or parameter id, weight) pairs for ``KIND:ENTITY`` (entity canonical)."""
+        key = (kind, entity)
+        if key not in self._readout_cache:
+            if kind == "phenotype":
+                terms = [(f"phenotype_{entity}", 1.0)]
+            else:
+                terms = readout_terms(self.network, kind, self.catalog.model_symbol(entity),
+                                      self.volumes)
+            self._readout_cache[key] = terms
+        return self._readout_cache[key]
+
+
+@lru_cache(maxsize=4)
+def _compile(param_file: str | None) -> CompiledModel:
+    kb = load_knowledge()
+    params = load_parameters(param_file)
+    return CompiledModel(build_network(kb, params), params, default_catalog())
+
+
+def compile_model(parameters: str | None = None) -> CompiledModel:
+    """The compiled model for the curated knowledge (cached per process)."""
+    return _compile(parameters)

@@ -1,1 +1,5 @@
-"""cytonet.simulate."""
+"""Simulation backends behind one small interface."""
+
+from .base import AbstractBackend, get_backend
+
+__all__ = ["AbstractBackend", "get_backend"]

@@ -1,0 +1,93 @@
+"""Curated kinetic parameters with value, unit and provenance (``data/parameters.yaml``)."""
+
+from __future__ import annotations
+
+__all__ = ["ParameterSet", "load_parameters", "PROVENANCE_KINDS"]
+
+from pathlib import Path
+
+from .._yaml import line_of, load_yaml
+from ..errors import KnowledgeError, Problem
+from ..knowledge.load import DATA_DIR
+from .network import Parameter, Provenance
+
+PROVENANCE_KINDS = ("literature", "assumed", "fitted", "derived")
+
+
+class ParameterSet:
+    """A named set of parameters; ``with_overrides`` gives a variant (e.g. fitted values)."""
+
+    def __init__(self, name: str, params: dict[str, Parameter], file: str | None = None):
+        self.name = name
+        self._params = params
+        self.file = file
+
+    def __contains__(self, pid: str) -> bool:
+        return pid in self._params
+
+    def __iter__(self):
+        return iter(self._params.values())
+
+    def __len__(self) -> int:
+        return len(self._params)
+
+    def parameter(self, pid: str) -> Parameter:
+        return self._params[pid]
+
+    def value(self, pid: str) -> float:
+        return self._params[pid].value
+
+    def with_overrides(self, name: str, values: dict[str, float], provenance: Provenance):
+        new = dict(self._params)
+        for k, v in values.items():
+            old = self._params[k]
+            new[k] = Parameter(k, float(v), old.unit, provenance)
+        return ParameterSet(name, new, self.file)
+
+
+def load_parameters(path: str | Path | None = None) -> ParameterSet:
+    """Read parameters; every problem (bad value, unit, provenance) is reported with its line."""
+    path = Path(path) if path else DATA_DIR / "parameters.yaml"
+    data = load_yaml(path)
+    problems: list[Problem] = []
+    params: dict[str, Parameter] = {}
+    refs = data.get("references", {}) if isinstance(data, dict) else {}
+    items = data.get("parameters") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        raise KnowledgeError(Problem("expected a mapping with a 'parameters' list", file=str(path)))
+    for obj in items:
+        pid = obj.get("id") if isinstance(obj, dict) else None
+        if not pid:
+            problems.append(Problem("parameter without id", file=str(path), line=line_of(obj)))
+            continue
+        val = obj.get("value")
+        if not isinstance(val, (int, float)) or isinstance(val, bool) or val < 0:
+            problems.append(Problem(f"expected a non-negative number, got {val!r}", file=str(path),
+                                    line=line_of(obj, "value"), item=pid, field="value"))
+            continue
+        unit = obj.get("unit")
+        if not unit:
+            problems.append(Problem("missing unit", file=str(path), line=line_of(obj), item=pid,
+                                    field="unit"))
+        kind = obj.get("provenance")
+        if kind not in PROVENANCE_KINDS:
+            problems.append(Problem(f"expected one of {', '.join(PROVENANCE_KINDS)}, got {kind!r}",
+                                    file=str(path), line=line_of(obj, "provenance"), item=pid,
+                                    field="provenance"))
+            continue
+        ref = obj.get("ref")
+        note = obj.get("note", "")
+        if kind == "literature" and not ref:
+            problems.append(Problem("literature value without 'ref'", file=str(path),
+                                    line=line_of(obj), item=pid, field="ref"))
+        if kind == "assumed" and not note:
+            problems.append(Problem("assumed value without the reason in 'note'", file=str(path),
+                                    line=line_of(obj), item=pid, field="note"))
+        if pid in params:
+            problems.append(Problem("duplicate parameter id", file=str(path), line=line_of(obj),
+                                    item=pid, field="id"))
+        params[pid] = Parameter(pid, float(val), str(unit), Provenance(kind, ref, str(note)))
+    del refs
+    if problems:
+        raise KnowledgeError(problems)
+    return ParameterSet("curated", params, str(path))

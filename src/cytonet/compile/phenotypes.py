@@ -1,0 +1,45 @@
+"""Phenotype scores in [0, 1] from their curated drivers (SBML assignment + rate rules)."""
+
+from __future__ import annotations
+
+__all__ = ["add_phenotypes", "parse_driver_readout"]
+
+from ..knowledge.load import Catalog
+from ..knowledge.records import Knowledge
+from .network import Network, Parameter, Provenance, Rule
+from .readouts import readout_formula
+
+
+def parse_driver_readout(readout: str, catalog: Catalog) -> tuple[str, str]:
+    kind, _, name = readout.partition(":")
+    return kind, catalog.model_symbol(catalog.resolve_entity(name))
+
+
+def add_phenotypes(net: Network, kb: Knowledge, params) -> None:
+    catalog = Catalog(kb)
+    vols = {c: params.value(v) for c, v in net.compartments.items()}
+    for ph in kb.phenotypes.values():
+        acts = []
+        for i, drv in enumerate(ph.drivers):
+            kind, ent = parse_driver_readout(drv.readout, catalog)
+            x = f"drv_{ph.id}_{i}"
+            net.rules.append(Rule(x, readout_formula(net, kind, ent, vols), "assignment", "nM",
+                                  f"{drv.readout}"))
+            k = f"K_{ph.id}_{i}"
+            net.parameters[k] = Parameter(k, drv.K_nM, "nM", Provenance(
+                "assumed", drv.evidence.ref, f"half-saturating level of {drv.readout} for {ph.id}"))
+            acts.append((f"({x} / ({x} + {k}))", drv.weight))
+        if ph.combine == "all":
+            target = " * ".join(a for a, _ in acts)
+        else:
+            target = " + ".join(f"{w} * {a}" for a, w in acts)
+        tgt = f"target_{ph.id}"
+        net.rules.append(Rule(tgt, target, "assignment", "dimensionless", f"{ph.id} target score"))
+        tau = f"tau_{ph.id}"
+        net.parameters[tau] = Parameter(tau, ph.tau_s, "s", Provenance(
+            "assumed", None, "time a phenotype takes to follow its drivers (hours)"))
+        pid = f"phenotype_{ph.id}"
+        net.parameters[pid] = Parameter(pid, 0.0, "dimensionless", Provenance(
+            "derived", None, "state of the phenotype score"), constant=False)
+        net.rules.append(Rule(pid, f"({tgt} - {pid}) / {tau}", "rate", "dimensionless / s",
+                              f"{ph.id} score relaxes to its target"))

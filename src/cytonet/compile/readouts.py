@@ -1,0 +1,67 @@
+"""Readouts ``KIND:ENTITY`` as weighted sums over the network's species."""
+
+from __future__ import annotations
+
+__all__ = ["readout_terms", "readout_formula", "INTRACELLULAR_KINDS", "MEDIUM_KINDS"]
+
+from ..errors import Problem, UnknownNameError
+from .network import Network
+
+INTRACELLULAR_KINDS = ("phospho", "active", "nuclear", "mRNA", "protein")
+MEDIUM_KINDS = ("secreted", "free")
+
+
+def readout_terms(net: Network, kind: str, entity: str, volumes: dict[str, float]
+                  ) -> list[tuple[str, float]]:
+    """(species id, weight) pairs: value = sum(weight * concentration).
+
+    Intracellular kinds are cell-average concentrations (amount / (V_cyt + V_nuc));
+    medium kinds are medium concentrations. ``entity`` is the model symbol.
+    """
+    vcell = volumes["cytoplasm"] + volumes["nucleus"]
+    if kind == "phospho":
+        pairs = net.species_with(entity, state="p", mrna=False)
+    elif kind == "active":
+        pairs = net.species_with(entity, state="active", mrna=False)
+    elif kind == "nuclear":
+        pairs = net.species_with(entity, mrna=False, compartment="nucleus")
+    elif kind == "mRNA":
+        pairs = net.species_with(entity, mrna=True)
+    elif kind == "protein":
+        pairs = [(s, c) for s, c in net.species_with(entity, mrna=False)
+                 if net.species[s].compartment != "medium"]
+    elif kind == "secreted":
+        pairs = [(s, c) for s, c in net.species_with(entity, mrna=False)
+                 if net.species[s].compartment == "medium" and not net.species[s].boundary]
+    elif kind == "free":
+        pairs = [(s.id, 1) for s in net.species.values() if s.compartment == "medium"
+                 and len(s.components) == 1 and s.components[0].entity == entity]
+    else:
+        raise UnknownNameError(Problem(f"unknown readout kind {kind!r}"))
+    if not pairs:
+        raise UnknownNameError(Problem(f"the model has no {kind} form of {entity}"))
+    out = []
+    for sid, count in pairs:
+        comp = net.species[sid].compartment
+        if kind in MEDIUM_KINDS:
+            out.append((sid, float(count)))
+        else:
+            out.append((sid, count * volumes[comp] / vcell))
+    return out
+
+
+def readout_formula(net: Network, kind: str, entity: str, volumes: dict[str, float]) -> str:
+    """The readout as an SBML formula over species concentrations and volume parameters."""
+    vol_param = net.compartments
+    parts = []
+    for sid, _w in readout_terms(net, kind, entity, volumes):
+        comp = net.species[sid].compartment
+        count = sum(c.count for c in net.species[sid].components if c.entity == entity) or 1
+        if kind in MEDIUM_KINDS:
+            parts.append(f"{count} * {sid}")
+        else:
+            parts.append(f"{count} * {sid} * {vol_param[comp]}")
+    body = " + ".join(parts)
+    if kind in MEDIUM_KINDS:
+        return f"({body})"
+    return f"({body}) / ({vol_param['cytoplasm']} + {vol_param['nucleus']})"
