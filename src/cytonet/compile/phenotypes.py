@@ -28,11 +28,13 @@ def add_phenotypes(net: Network, kb: Knowledge, params) -> None:
             k = f"K_{ph.id}_{i}"
             net.parameters[k] = Parameter(k, drv.K_nM, "nM", Provenance(
                 "assumed", drv.evidence.ref, f"half-saturating level of {drv.readout} for {ph.id}"))
-            acts.append((f"({x} / ({x} + {k}))", drv.weight))
-        if ph.combine == "all":
-            target = " * ".join(a for a, _ in acts)
-        else:
-            target = " + ".join(f"{w} * {a}" for a, w in acts)
+            group = drv.group if ph.combine == "groups" else ("" if ph.combine == "any" else str(i))
+            acts.append((f"({x} / ({x} + {k}))", drv.weight, group))
+        # score = product over groups of the weighted sum of driver activities in the group
+        groups: dict[str, list[str]] = {}
+        for a, w, g in acts:
+            groups.setdefault(g, []).append(a if ph.combine == "all" else f"{w} * {a}")
+        target = " * ".join(f"({' + '.join(terms)})" for terms in groups.values())
         tgt = f"target_{ph.id}"
         net.rules.append(Rule(tgt, target, "assignment", "dimensionless", f"{ph.id} target score"))
         tau = f"tau_{ph.id}"

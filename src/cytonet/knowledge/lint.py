@@ -466,7 +466,7 @@ class SpecCoverage(AbstractCheck):
 
 
 class PhenotypeWeights(AbstractCheck):
-    """Driver weights of a ``combine: any`` phenotype are positive and sum to 1."""
+    """Driver weights are positive and sum to 1 (per group for ``combine: groups``)."""
 
     name = "phenotype-weights"
 
@@ -478,16 +478,22 @@ class PhenotypeWeights(AbstractCheck):
                 if not isinstance(w, (int, float)) or isinstance(w, bool) or w <= 0:
                     yield ctx.problem("phenotypes", f"driver {d.get('readout')!r}: weight must be a "
                                       f"positive number, got {w!r}", d, pid, "weight")
-            if obj.get("combine") != "any" or not drivers:
+            combine = obj.get("combine")
+            if combine not in ("any", "groups") or not drivers:
                 continue
-            ws = [d.get("weight", 1.0) for d in drivers]
-            if not all(isinstance(w, (int, float)) for w in ws):
-                continue
-            total = float(sum(ws))
-            if abs(total - 1.0) > WEIGHT_TOLERANCE:
-                yield ctx.problem("phenotypes", f"driver weights of a 'combine: any' phenotype must "
-                                  f"sum to 1, got {total:g} ({' + '.join(f'{w:g}' for w in ws)})",
-                                  obj, pid, "drivers")
+            groups: dict[str, list] = {}
+            for d in drivers:
+                key = str(d.get("group", "")) if combine == "groups" else ""
+                groups.setdefault(key, []).append(d.get("weight", 1.0))
+            for key, ws in groups.items():
+                if not all(isinstance(w, (int, float)) for w in ws):
+                    continue
+                total = float(sum(ws))
+                if abs(total - 1.0) > WEIGHT_TOLERANCE:
+                    what = f"group {key!r} of a 'combine: groups'" if key else "a 'combine: any'"
+                    yield ctx.problem("phenotypes", f"driver weights of {what} phenotype must "
+                                      f"sum to 1, got {total:g} ({' + '.join(f'{w:g}' for w in ws)})",
+                                      obj, pid, "drivers")
 
 
 class MechanismSign(AbstractCheck):

@@ -276,7 +276,7 @@ def read_knowledge(data_dir: str | Path = DATA_DIR) -> tuple[Knowledge, list[Pro
         pid = col.require(obj, "id", None)
         item = pid or f"item {i + 1}"
         col.unknown_keys(obj, {"id", "combine", "tau", "drivers"}, item)
-        comb = col.require(obj, "combine", item, allowed=("any", "all"))
+        comb = col.require(obj, "combine", item, allowed=("any", "all", "groups"))
         tau = None
         try:
             tau = to_seconds(parse_quantity(obj.get("tau"), kind="time", where=Problem(
@@ -288,7 +288,7 @@ def read_knowledge(data_dir: str | Path = DATA_DIR) -> tuple[Knowledge, list[Pro
             if not isinstance(drv, dict):
                 col.add("driver must be a mapping", obj, item, "drivers")
                 continue
-            col.unknown_keys(drv, {"readout", "weight", "K", "ref", "text"}, item)
+            col.unknown_keys(drv, {"readout", "weight", "K", "ref", "text", "group"}, item)
             ro = col.require(drv, "readout", item)
             try:
                 K = to_molar_nM(parse_quantity(drv.get("K"), kind="concentration", where=Problem(
@@ -302,7 +302,7 @@ def read_knowledge(data_dir: str | Path = DATA_DIR) -> tuple[Knowledge, list[Pro
             if ro:
                 drivers.append(Driver(readout=ro, K_nM=K, weight=float(w), evidence=Evidence(
                     ref=str(drv.get("ref")), text=str(drv.get("text", "")),
-                    source=sources.get(str(drv.get("ref"))))))
+                    source=sources.get(str(drv.get("ref")))), group=str(drv.get("group", ""))))
         if pid and comb and tau:
             phenotypes[pid] = Phenotype(id=pid, combine=comb, tau_s=tau, drivers=tuple(drivers),
                                         line=line_of(obj))

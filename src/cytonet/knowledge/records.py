@@ -144,6 +144,7 @@ class Driver:
     K_nM: float
     weight: float
     evidence: Evidence
+    group: str = ""
 
 
 @dataclass(frozen=True)
