@@ -1,8 +1,8 @@
-"""`cytonet petab lint|llh` and `cytonet fit`: PEtab problems from the command line."""
+"""`cytonet petab lint|llh|export` and `cytonet fit`: PEtab problems from the command line."""
 
 from __future__ import annotations
 
-__all__ = ["register", "run_lint", "run_llh", "run_fit"]
+__all__ = ["register", "run_lint", "run_llh", "run_fit", "run_export"]
 
 import argparse
 import sys
@@ -37,6 +37,25 @@ def register(subparsers) -> None:
         help="start integration here instead of 0 (not PEtab v1; for Data2Dynamics exports)",
     )
     llh.set_defaults(func=run_llh)
+
+    export = sub.add_parser(
+        "export",
+        help="write a PEtab v1 problem for cytonet's own model from experiments and data",
+        description=run_export.__doc__,
+    )
+    export.add_argument("--experiments", type=Path, required=True, metavar="FILE",
+                        help="YAML mapping of experiment names to experiments (spec format)")
+    export.add_argument("--data", type=Path, required=True, metavar="FILE",
+                        help="TSV/CSV: experiment, readout (KIND:ENTITY), time ('30 min'), "
+                        "measurement, optional sd")
+    export.add_argument("--out", type=Path, required=True, metavar="DIR")
+    export.add_argument("--estimate", nargs="+", default=[], metavar="PARAM",
+                        help="model parameters to estimate (log10, value/100 .. value*100)")
+    export.add_argument("--scaling", choices=("estimate", "fixed", "none"), default="estimate",
+                        help="scale factor per observable (default: estimated)")
+    export.add_argument("--offset", action="store_true", help="estimate an offset per observable")
+    export.add_argument("--name", default=None, help="problem name (default: data file stem)")
+    export.set_defaults(func=run_export)
 
     fit = subparsers.add_parser(
         "fit", help="multi-start fit of a PEtab problem (pyPESTO)", description=run_fit.__doc__
@@ -94,6 +113,31 @@ def run_llh(args: argparse.Namespace) -> int:
         print(f"status: {ev.status}", file=sys.stderr)
         return 1
     return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Write <name>.yaml, model.xml and the four PEtab tables; check them with petab.lint.
+
+    Each experiment becomes a simulation condition with a preequilibration condition for its
+    unstimulated cells; each readout an observable (weighted species sum x scale).
+    """
+    from ..calibrate.export import export_petab_files
+    from ..calibrate.lint import lint_petab_problem
+
+    res = export_petab_files(
+        args.experiments, args.data, args.out, estimate=args.estimate, scaling=args.scaling,
+        offset=args.offset, name=args.name,
+    )
+    print(f"wrote {res.yaml_path}")
+    print(
+        f"conditions: {res.n_conditions} (+{res.n_preequilibrations} preequilibration), "
+        f"observables: {len(res.observables)}, measurements: {res.n_measurements}, "
+        f"estimated parameters: {len(res.estimated)}"
+    )
+    problems = [p for p in lint_petab_problem(res.yaml_path) if p.severity == "error"]
+    for p in problems:
+        print(f"error: {p}", file=sys.stderr)
+    return 2 if problems else 0
 
 
 def run_fit(args: argparse.Namespace) -> int:

@@ -1,0 +1,367 @@
+"""Export cytonet experiments and data as a PEtab v1 problem on cytonet's own SBML model.
+
+The exported problem simulates exactly what ``cytonet.experiments.run`` simulates:
+
+* **Conditions.** Each named experiment becomes a simulation condition ``c_<name>`` that sets
+  every per-experiment value of :func:`~cytonet.experiments.runner.experiment_values`
+  (``expr_X`` context levels and perturbations, ``act_X`` drug occupancy, culture
+  conditions, sequestering-drug boundary species) and the stimulus species' initial
+  concentrations (``IL6_m`` ... in nM). Stimulus species the experiment does not add are
+  left blank, so they keep their pre-equilibrated value (autocrine ligand, as in the runner).
+* **Pre-equilibration.** Experiments that share cells (context and perturbations) share a
+  condition ``pre_<k>``: the same ``expr_X``/``act_X``/drug values, default culture
+  conditions and all stimulus species at 0. It is every measurement's
+  ``preequilibrationConditionId``, so the PEtab simulation is: steady state of the
+  unstimulated cells, then stimuli and conditions at t = 0.
+* **Observables.** Readout ``KIND:ENTITY`` becomes ``obs_<kind>_<ENTITY>`` with formula
+  ``scale * (sum of weight * species)`` (+ ``offset``), the weights from
+  :meth:`CompiledModel.readout` (cell-average nM). Noise is ``noiseParameter1``: the data's
+  ``sd`` where given, else an estimated ``sd_<observable>``.
+* **Parameters.** Every kinetic parameter of the compiled model is listed at its current
+  value (``compile_model()``, i.e. ``parameters.yaml``); the ``estimate`` ones are
+  estimated on log10 scale within value/100 .. value*100, the rest are fixed. Parameters
+  set by the condition table and assignment-rule targets are not listed (PEtab forbids it).
+
+Times are seconds (the model's unit); concentrations nM.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ExportResult",
+    "ReadoutSpec",
+    "export_petab",
+    "export_petab_files",
+    "load_experiment_file",
+    "load_data_file",
+    "petab_id",
+    "readout_expression",
+    "condition_table",
+    "kinetic_parameter_rows",
+    "write_petab_yaml",
+]
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..compile.model import STIMULUS_SPECIES
+from ..errors import ExperimentError, PetabError, Problem
+from ..experiments.types import Experiment, Readout
+from . import _columns as C
+
+ESTIMATE_FOLD = 100.0  # bounds of estimated kinetic parameters: value / fold .. value * fold
+
+
+def petab_id(text: str) -> str:
+    """A valid PEtab / SBML id made from ``text`` (non-word characters -> '_')."""
+    s = re.sub(r"[^A-Za-z0-9_]+", "_", str(text)).strip("_")
+    if not s or not (s[0].isalpha() or s[0] == "_"):
+        s = "x_" + s
+    return s
+
+
+def _fmt(v: float) -> str:
+    return repr(float(v))
+
+
+# ------------------------------------------------------------------------------ inputs
+def load_experiment_file(path: str | Path, catalog=None) -> dict[str, Experiment]:
+    """A YAML mapping ``name -> experiment`` (spec format); optionally under ``experiments:``."""
+    from .._yaml import line_of, load_yaml
+    from ..experiments.parse import parse_experiment
+
+    path = Path(path)
+    data = load_yaml(path)
+    if isinstance(data, dict) and set(data) == {"experiments"}:
+        data = data["experiments"]
+    if not isinstance(data, dict) or not data:
+        raise ExperimentError(
+            Problem("expected a mapping of experiment names to experiments", file=str(path))
+        )
+    out: dict[str, Experiment] = {}
+    problems: list[Problem] = []
+    for name, obj in data.items():
+        where = Problem("", file=str(path), line=line_of(data, name), item=str(name))
+        try:
+            exp = parse_experiment(obj or {}, where=where, catalog=catalog)
+        except ExperimentError as exc:
+            problems += list(exc.problems)
+            continue
+        out[str(name)] = Experiment(exp.cell, exp.stimuli, exp.conditions, exp.perturbations,
+                                    label=str(name))
+    if problems:
+        raise ExperimentError(problems)
+    return out
+
+
+def load_data_file(path: str | Path) -> pd.DataFrame:
+    """Data table: experiment, readout, time ('30 min'), measurement, optional sd.
+
+    Returns columns experiment, readout, time_s, measurement, sd (NaN where not given).
+    TSV for ``.tsv``/``.tab`` files, CSV otherwise.
+    """
+    path = Path(path)
+    sep = "\t" if path.suffix.lower() in (".tsv", ".tab") else ","
+    df = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False)
+    return normalise_data(df, file=str(path))
+
+
+def normalise_data(df: pd.DataFrame, file: str | None = None) -> pd.DataFrame:
+    """Check and convert a data table (see :func:`load_data_file`)."""
+    from ..units import parse_quantity, to_seconds
+
+    df = df.rename(columns={c: c.strip() for c in df.columns})
+    missing = [c for c in ("experiment", "readout", "time", "measurement") if c not in df.columns]
+    if missing:
+        raise PetabError(Problem(f"data table lacks column(s) {', '.join(missing)}", file=file))
+    problems: list[Problem] = []
+    rows = []
+    for i, r in df.reset_index(drop=True).iterrows():
+        where = Problem("", file=file, line=i + 2, item=f"data row {i + 1}")
+        try:
+            t = r["time"]
+            ts = float(t) if isinstance(t, (int, float)) else to_seconds(
+                parse_quantity(str(t).strip(), where=where, kind="time"))
+        except Exception as exc:  # noqa: BLE001 - collected and reported together
+            problems.append(Problem(str(exc), file=file, line=i + 2, item=where.item,
+                                    field="time"))
+            continue
+        try:
+            m = float(r["measurement"])
+            sd_text = str(r.get("sd", "") if "sd" in df.columns else "").strip()
+            sd = float(sd_text) if sd_text not in ("", "nan", "NaN") else math.nan
+        except ValueError as exc:
+            problems.append(Problem(f"not a number: {exc}", file=file, line=i + 2,
+                                    item=where.item, field="measurement/sd"))
+            continue
+        if not math.isnan(sd) and sd <= 0:
+            problems.append(Problem(f"sd must be positive, got {sd}", file=file, line=i + 2,
+                                    item=where.item, field="sd"))
+            continue
+        rows.append({"experiment": str(r["experiment"]).strip(),
+                     "readout": str(r["readout"]).strip(), "time_s": ts, "measurement": m,
+                     "sd": sd, "line": i + 2})
+    if problems:
+        raise PetabError(problems)
+    return pd.DataFrame(rows, columns=["experiment", "readout", "time_s", "measurement", "sd",
+                                       "line"])
+
+
+# ------------------------------------------------------------------------------ model pieces
+def readout_expression(model, readout: Readout) -> str:
+    """``weight * species + ...`` for a readout (cell-average nM, weights from the model)."""
+    terms = model.readout(readout.kind, readout.entity)
+    return " + ".join(f"{_fmt(w)} * {sid}" for sid, w in terms)
+
+
+def _prestimulus_name(exp: Experiment) -> str:
+    pre = exp.prestimulus()
+    return petab_id("pre_" + (pre.describe().replace(" ", "")))
+
+
+def condition_table(model, experiments: dict[str, Experiment]
+                    ) -> tuple[pd.DataFrame, dict[str, tuple[str, str]]]:
+    """Condition table and ``name -> (preequilibration id, simulation id)`` per experiment."""
+    from ..experiments.runner import experiment_values
+
+    rows: dict[str, dict] = {}
+    ids: dict[str, tuple[str, str]] = {}
+    stim_cols = list(STIMULUS_SPECIES.values())
+    for name, exp in experiments.items():
+        pre_id = _prestimulus_name(exp)
+        if pre_id not in rows:
+            vals = experiment_values(model, exp.prestimulus(), stimulated=False)
+            row = {C.CONDITION_ID: pre_id,
+                   C.CONDITION_NAME: "pre-equilibration: " + (exp.prestimulus().describe())}
+            row.update({k: _fmt(v) for k, v in vals.items()})
+            row.update({sid: "0.0" for sid in stim_cols})
+            rows[pre_id] = row
+        sim_id = petab_id("c_" + name)
+        if sim_id in rows:
+            raise PetabError(Problem(f"experiment names {name!r} and another give the same "
+                                     f"PEtab id {sim_id!r}", item=name))
+        vals = experiment_values(model, exp, stimulated=True)
+        row = {C.CONDITION_ID: sim_id, C.CONDITION_NAME: exp.describe()}
+        row.update({k: _fmt(v) for k, v in vals.items()})
+        given = dict(exp.stimuli)
+        row.update({sid: (_fmt(given[sym]) if sym in given else "")
+                    for sym, sid in STIMULUS_SPECIES.items()})
+        rows[sim_id] = row
+        ids[name] = (pre_id, sim_id)
+    df = pd.DataFrame(list(rows.values())).fillna("")
+    return df, ids
+
+
+def kinetic_parameter_rows(model, estimate=(), exclude=()) -> list[dict]:
+    """Parameter-table rows for the model's parameters (estimated ones on log10 scale)."""
+    net = model.network
+    estimate = list(dict.fromkeys(estimate))
+    skip = set(exclude) | {r.variable for r in net.rules} | set(net.compartments.values())
+    unknown = [p for p in estimate if p not in net.parameters]
+    bad = [p for p in estimate if p in skip]
+    problems = [Problem(f"--estimate {p}: not a parameter of the compiled model", item=p)
+                for p in unknown]
+    problems += [Problem(f"--estimate {p}: set per experiment or by a rule; cannot be estimated",
+                         item=p) for p in bad]
+    problems += [Problem(f"--estimate {p}: value 0 cannot be estimated on log10 scale", item=p)
+                 for p in estimate if p in net.parameters and net.parameters[p].value <= 0]
+    if problems:
+        raise PetabError(problems)
+    rows = []
+    for pid, par in net.parameters.items():
+        if pid in skip:
+            continue
+        v = float(par.value)
+        if pid in estimate:
+            rows.append(_prow(pid, "log10", v / ESTIMATE_FOLD, v * ESTIMATE_FOLD, v, 1,
+                              f"{par.unit}; {par.provenance.kind}"))
+        else:
+            rows.append(_prow(pid, "lin", v, v, v, 0, f"{par.unit}; {par.provenance.kind}"))
+    return rows
+
+
+def _prow(pid, scale, lb, ub, nominal, estimate, name="") -> dict:
+    return {C.PARAMETER_ID: pid, C.PARAMETER_NAME: name, C.PARAMETER_SCALE: scale,
+            C.LOWER_BOUND: _fmt(lb), C.UPPER_BOUND: _fmt(ub), C.NOMINAL_VALUE: _fmt(nominal),
+            C.ESTIMATE: str(int(estimate))}
+
+
+def write_petab_yaml(out: Path, name: str) -> Path:
+    """``<name>.yaml`` naming model.xml and the four tables in ``out``."""
+    import yaml
+
+    doc = {"format_version": 1, "parameter_file": "parameters.tsv",
+           "problems": [{"sbml_files": ["model.xml"], "condition_files": ["conditions.tsv"],
+                         "measurement_files": ["measurements.tsv"],
+                         "observable_files": ["observables.tsv"]}]}
+    path = out / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _write_tsv(df: pd.DataFrame, path: Path) -> None:
+    df.to_csv(path, sep="\t", index=False, na_rep="")
+
+
+# ------------------------------------------------------------------------------ export
+@dataclass
+class ReadoutSpec:
+    """How a readout is observed: scaling 'estimate' | 'fixed' (1) | 'none'; offset on/off."""
+
+    scaling: str = "estimate"
+    offset: bool = False
+
+
+@dataclass
+class ExportResult:
+    yaml_path: Path
+    n_conditions: int
+    n_preequilibrations: int
+    observables: list[str]
+    n_measurements: int
+    estimated: list[str] = field(default_factory=list)
+
+
+def export_petab(experiments: dict[str, Experiment], data: pd.DataFrame, out_dir: str | Path, *,
+                 estimate=(), model=None, scaling: str = "estimate", offset: bool = False,
+                 name: str = "cytonet", catalog=None) -> ExportResult:
+    """Write a PEtab v1 problem (``<name>.yaml`` + model.xml + 4 tables) to ``out_dir``.
+
+    ``experiments``: name -> Experiment; ``data``: the table of :func:`normalise_data`.
+    ``scaling``: 'estimate' (log10 scale factor per observable, nominal 1), 'fixed'
+    (listed, fixed at 1) or 'none'; ``offset`` adds an estimated additive offset.
+    """
+    from ..compile import compile_model
+    from ..experiments.parse import parse_readout
+
+    if scaling not in ("estimate", "fixed", "none"):
+        raise PetabError(Problem(f"scaling: expected estimate, fixed or none, got {scaling!r}"))
+    model = model or compile_model()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    if "line" not in data.columns:
+        data = normalise_data(data)
+    problems = []
+    unknown = sorted(set(data["experiment"]) - set(experiments))
+    for e in unknown:
+        lines = data.loc[data["experiment"] == e, "line"].tolist()
+        problems.append(Problem(f"unknown experiment {e!r} (defined: "
+                                f"{', '.join(sorted(experiments))})", line=lines[0],
+                                item=f"data row {lines[0] - 1}", field="experiment"))
+    readouts: dict[str, Readout] = {}
+    for text in dict.fromkeys(data["readout"]):
+        try:
+            ro = parse_readout(text, catalog=catalog)
+            model.readout(ro.kind, ro.entity)
+            readouts[text] = ro
+        except Exception as exc:  # noqa: BLE001 - collected
+            line = int(data.loc[data["readout"] == text, "line"].iloc[0])
+            problems.append(Problem(str(exc), line=line, item=f"data row {line - 1}",
+                                    field="readout"))
+    if problems:
+        raise PetabError(problems)
+    used = {e: experiments[e] for e in dict.fromkeys(data["experiment"])}
+    cond_df, cond_ids = condition_table(model, used)
+
+    # observables
+    obs_rows, obs_of, par_rows = [], {}, []
+    for text, ro in readouts.items():
+        oid = petab_id(f"obs_{ro.kind}_{ro.entity}")
+        obs_of[text] = oid
+        body = f"({readout_expression(model, ro)})"
+        formula = body if scaling == "none" else f"scale_{oid} * {body}"
+        m = data.loc[data["readout"] == text, "measurement"].to_numpy(dtype=float)
+        top = float(np.max(np.abs(m))) if len(m) and np.max(np.abs(m)) > 0 else 1.0
+        if offset:
+            formula = f"offset_{oid} + {formula}"
+            par_rows.append(_prow(f"offset_{oid}", "lin", -top, top, 0.0, 1, "offset"))
+        if scaling != "none":
+            par_rows.append(_prow(f"scale_{oid}", "log10" if scaling == "estimate" else "lin",
+                                  1e-4 if scaling == "estimate" else 1.0,
+                                  1e4 if scaling == "estimate" else 1.0, 1.0,
+                                  scaling == "estimate", "scaling factor"))
+        sds = data.loc[data["readout"] == text, "sd"].to_numpy(dtype=float)
+        if np.any(np.isnan(sds)):
+            nominal = 0.1 * top
+            par_rows.append(_prow(f"sd_{oid}", "log10", nominal * 1e-3, nominal * 1e3, nominal,
+                                  1, "noise standard deviation"))
+        obs_rows.append({C.OBSERVABLE_ID: oid, C.OBSERVABLE_NAME: f"{ro.kind}:{ro.entity}",
+                         C.OBSERVABLE_FORMULA: formula,
+                         C.NOISE_FORMULA: f"noiseParameter1_{oid}",
+                         C.OBSERVABLE_TRANSFORMATION: "lin", C.NOISE_DISTRIBUTION: "normal"})
+
+    meas = pd.DataFrame({
+        C.OBSERVABLE_ID: [obs_of[r] for r in data["readout"]],
+        C.PREEQUILIBRATION_CONDITION_ID: [cond_ids[e][0] for e in data["experiment"]],
+        C.SIMULATION_CONDITION_ID: [cond_ids[e][1] for e in data["experiment"]],
+        C.MEASUREMENT: [_fmt(v) for v in data["measurement"]],
+        C.TIME: [_fmt(v) for v in data["time_s"]],
+        C.NOISE_PARAMETERS: [f"sd_{obs_of[r]}" if math.isnan(s) else _fmt(s)
+                             for r, s in zip(data["readout"], data["sd"], strict=True)],
+    })
+    cond_cols = [c for c in cond_df.columns if c not in (C.CONDITION_ID, C.CONDITION_NAME)]
+    kin = kinetic_parameter_rows(model, estimate, exclude=cond_cols)
+    par_df = pd.DataFrame(kin + par_rows)
+
+    (out / "model.xml").write_text(model.sbml, encoding="utf-8")
+    _write_tsv(cond_df, out / "conditions.tsv")
+    _write_tsv(pd.DataFrame(obs_rows), out / "observables.tsv")
+    _write_tsv(meas, out / "measurements.tsv")
+    _write_tsv(par_df, out / "parameters.tsv")
+    yaml_path = write_petab_yaml(out, petab_id(name))
+    n_pre = len({p for p, _ in cond_ids.values()})
+    return ExportResult(yaml_path, len(cond_ids), n_pre, list(obs_of.values()), len(meas),
+                        list(par_df.loc[par_df[C.ESTIMATE] == "1", C.PARAMETER_ID]))
+
+
+def export_petab_files(experiments_file, data_file, out_dir, **kw) -> ExportResult:
+    """:func:`export_petab` from an experiments YAML and a data TSV/CSV."""
+    experiments = load_experiment_file(experiments_file)
+    data = load_data_file(data_file)
+    name = kw.pop("name", None) or Path(data_file).stem
+    return export_petab(experiments, data, out_dir, name=name, **kw)
