@@ -248,7 +248,10 @@ class _Builder:
         self.rxn(f"socs3_{cid}", [act, "SOCS3"], [inh],
                  f"{Vc} * {self.p('kon_SOCS3_gp130')} * {act} * SOCS3", ("SOCS3-inhibits-IL6ST",),
                  "inhibit")
-        self.degrade(inh, self.p("kdeg_SOCS3_complex"), Vc)
+        # the SOCS box targets the receptor complex for degradation; SOCS3 is released
+        self.rxn(f"deg_{inh}", [inh], ["JAK1", "SOCS3"],
+                 f"{Vc} * {self.p('kdeg_SOCS3_complex')} * {inh}", ("SOCS3-inhibits-IL6ST",),
+                 "degrade")
         self.active_complexes.append(act)
 
     # JAK / STAT3 ---------------------------------------------------------------

@@ -17,6 +17,7 @@ def parse_driver_readout(readout: str, catalog: Catalog) -> tuple[str, str]:
 
 def add_phenotypes(net: Network, kb: Knowledge, params) -> None:
     catalog = Catalog(kb)
+    net.parameters["n_phenotype_hill"] = params.parameter("n_phenotype_hill")
     vols = {c: params.value(v) for c, v in net.compartments.items()}
     for ph in kb.phenotypes.values():
         acts = []
@@ -29,7 +30,8 @@ def add_phenotypes(net: Network, kb: Knowledge, params) -> None:
             net.parameters[k] = Parameter(k, drv.K_nM, "nM", Provenance(
                 "assumed", drv.evidence.ref, f"half-saturating level of {drv.readout} for {ph.id}"))
             group = drv.group if ph.combine == "groups" else ("" if ph.combine == "any" else str(i))
-            acts.append((f"({x} / ({x} + {k}))", drv.weight, group))
+            n = "n_phenotype_hill"
+            acts.append((f"({x}^{n} / ({x}^{n} + {k}^{n}))", drv.weight, group))
         # score = product over groups of the weighted sum of driver activities in the group
         groups: dict[str, list[str]] = {}
         for a, w, g in acts:
