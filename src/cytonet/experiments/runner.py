@@ -124,6 +124,7 @@ class Simulator:
                 f"no steady state for {key.describe() or 'generic cells'} after "
                 f"{STEADY_MAX_CHUNKS * STEADY_CHUNK_S / 86400:.0f} days of pre-equilibration "
                 f"(largest relative rate {worst:.2g}/s)")
+        be.clamp_noise()
         # phenotype scores relax to their targets: at steady state they equal them
         phen = [f"phenotype_{p}" for p in self.model.catalog.kb.phenotypes]
         targets = be.get_values([f"target_{p}" for p in self.model.catalog.kb.phenotypes])
