@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from model_helpers import HEPATOCYTE_IL6, trace, value_at
 
 T2H = np.linspace(0.0, 2 * 3600.0, 49)
@@ -51,7 +50,7 @@ def test_higher_dose_never_raises_target_activity(drug):
                  readout, 1800.0)
         for d in DOSES_NM])
     steps = np.diff(values)
-    assert (steps <= 1e-9 * values.max()).all(), dict(zip(DOSES_NM, values))
+    assert (steps <= 1e-9 * values.max()).all(), dict(zip(DOSES_NM, values, strict=True))
     assert values[-1] < values[0], f"{drug} has no effect on {readout}: {values}"
 
 

@@ -62,7 +62,7 @@ def _plain_trajectory(rr, model, sim, exp, readouts, times) -> dict[str, np.ndar
     m = rr.model
     assert list(m.getFloatingSpeciesIds()) == ids
     m.setFloatingSpeciesAmounts(np.asarray(state[:n], dtype=float))
-    for sym, v in zip(sim.backend.model.getRateRuleSymbols(), state[n:]):
+    for sym, v in zip(sim.backend.model.getRateRuleSymbols(), state[n:], strict=True):
         m[sym] = float(v)
     values = experiment_values(model, exp, stimulated=True)
     values.update({STIMULUS_SPECIES[s]: nM for s, nM in exp.stimuli})
@@ -80,7 +80,7 @@ def _plain_trajectory(rr, model, sim, exp, readouts, times) -> dict[str, np.ndar
         plans.append(plan)
     rr.timeCourseSelections = sel
     data = np.asarray(rr.simulate(times=list(map(float, times))))
-    return {str(ro): sum(w * data[:, i] for i, w in plan) for ro, plan in zip(readouts, plans)}
+    return {str(ro): sum(w * data[:, i] for i, w in plan) for ro, plan in zip(readouts, plans, strict=True)}
 
 
 @pytest.mark.parametrize("name", list(EXPERIMENTS))

@@ -179,7 +179,7 @@ def simulate_frame(experiments, readouts, times_s, workers=None, progress=None) 
     results = simulate_requests(reqs, workers=workers, progress=progress)
     t = np.asarray(times)
     frames, failed = [], []
-    for (name, _), res in zip(experiments, results):
+    for (name, _), res in zip(experiments, results, strict=True):
         if not res.ok:
             failed.append(f"experiment {name!r}: {res.error}")
             continue
@@ -232,7 +232,7 @@ def plot_frame(df: pd.DataFrame, path: str | Path) -> None:
     ncol = min(3, n)
     nrow = (n + ncol - 1) // ncol
     fig, axes = plt.subplots(nrow, ncol, figsize=(4.2 * ncol, 3.2 * nrow), squeeze=False)
-    for ax, ro in zip(axes.flat, readouts):
+    for ax, ro in zip(axes.flat, readouts, strict=False):
         part = df[df["readout"] == ro]
         for name, g in part.groupby("experiment", sort=False):
             ax.plot(g["time_h"], g["value"], label=str(name))
