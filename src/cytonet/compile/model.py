@@ -41,6 +41,8 @@ ALPHA_RECEPTOR_ROUTES = (
     ("LIF", "LIFR", ("LIF-binds-LIFR", "LIFR-binds-IL6ST")),
     ("IL11", "IL11RA", ("IL11-binds-IL11RA", "IL11RA-binds-IL6ST")),
 )
+# cytokines whose signalling unit is the 2:2:2 hexamer with two gp130 (LIF: one gp130)
+HEXAMER_LIGANDS = ("IL6", "IL11")
 # entities with a synthesis multiplier expr_X (context level x perturbation)
 PERTURBABLE = ("IL6R", "LIFR", "IL11RA", "IL6ST", "IL7R", "IL2RG", "IL1R1", "JAK1", "JAK2",
                "JAK3", "TYK2", "STAT3", "STAT5A", "PTPN11", "KRAS", "MAP2K1", "MAPK1", "PIK3CA",
@@ -117,7 +119,8 @@ class _Builder:
         released = []
         sp = self.n.species.get(a)
         if sp is not None and sp.compartment == "cytoplasm" and len(sp.components) > 1:
-            released = [c.entity for c in sp.components if c.entity in ("JAK1", "JAK3")]
+            released = [c.entity for c in sp.components if c.entity in ("JAK1", "JAK3")
+                        for _ in range(c.count)]
         self.rxn(rid or f"deg_{a}", [a], released, f"{vol} * {k} * {a}", realizes, "degrade")
 
     def synthesize(self, a, rate_expr, vol, realizes=(), rid=None, modifiers=()):
@@ -189,14 +192,15 @@ class _Builder:
                      f"{Vc} * ({self.p(f'kon_{lig}_{alpha}')} * {lig}_m * {alpha} - "
                      f"{self.p(f'koff_{lig}_{alpha}')} * {la})", (real[0],), "bind")
             self.degrade(la, self.p("kint_complex"), Vc)
-            self.signalling_complex(f"{la}_gp", la, [lig, alpha], real[1])
+            self.signalling_complex(f"{la}_gp", la, [lig, alpha], real[1],
+                                    hexamer=lig in HEXAMER_LIGANDS)
         # trans-signalling: IL6 + sIL6R <-> IL6:sIL6R in the medium, then gp130 on the cell
         sp("IL6_sIL6R_m", "medium", ["IL6", "sIL6R"])
         self.bind("IL6_m", "sIL6R_m", "IL6_sIL6R_m", "kon_IL6_IL6R", "koff_IL6_IL6R", Vm,
                   ("IL6-binds-sIL6R",), rid="bind_IL6_sIL6R")
         self.degrade("IL6_sIL6R_m", self.p("kdeg_ligand_medium"), Vm)
         self.signalling_complex("IL6_sIL6R_gp", "IL6_sIL6R_m", ["IL6", "sIL6R"],
-                                "sIL6R-binds-IL6ST", from_medium=True)
+                                "sIL6R-binds-IL6ST", from_medium=True, hexamer=True)
         # drugs that sequester: boundary species in the medium (dose held constant)
         for drug, targets in (("tocilizumab", ("IL6R", "sIL6R_m")), ("sgp130Fc", ("IL6_sIL6R_m",)),
                               ("antiLIF", ("LIF_m",)), ("antiIL11", ("IL11_m",))):
@@ -224,35 +228,46 @@ class _Builder:
                  f"{self.p('koff_IL1B_IL1R1')} * IL1B_IL1R1)", ("IL1B-binds-IL1R1",), "bind")
         self.degrade("IL1B_IL1R1", self.p("kint_complex"), Vc)
 
-    def signalling_complex(self, cid, partner, ligand_parts, realizes, from_medium=False):
-        """partner + gp130:JAK1 <-> C ; C -> C* (JAK1 trans-activation) ; C* -> C ;
-        C* + SOCS3 -> C*:SOCS3 (inactive, degraded); all complexes internalized."""
-        n, sp, Vc = self.n, self.n.add_species, "V_cyt"
-        comps = [*ligand_parts, "IL6ST", "JAK1"]
-        sp(cid, "cytoplasm", comps)
-        if from_medium:
-            rate = (f"{Vc} * ({self.p('kon_gp130_medium')} * {partner} * gp130 - "
-                    f"{self.p('koff_gp130')} * {cid})")
-        else:
-            rate = f"{Vc} * ({self.p('kon_gp130')} * {partner} * gp130 - {self.p('koff_gp130')} * {cid})"
-        self.rxn(f"bind_{cid}", [partner, "gp130"], [cid], rate, (realizes,), "bind")
+    def signalling_complex(self, cid, partner, ligand_parts, realizes, from_medium=False,
+                           hexamer=False):
+        """partner + gp130:JAK1 <-> T ; for IL-6 and IL-11 two trimers form the 2:2:2
+        signalling hexamer, T + T <-> H (Boulanger et al. 2003); LIF signals from the
+        LIF:LIFR:gp130 trimer itself. The signalling unit S -> S* (JAK1 trans-activation),
+        S* -> S, S* + SOCS3 -> S*:SOCS3 (degraded, SOCS3 released); all internalized."""
+        sp, Vc = self.n.add_species, "V_cyt"
+        sp(cid, "cytoplasm", [*ligand_parts, "IL6ST", "JAK1"])
+        kon = self.p("kon_gp130_medium" if from_medium else "kon_gp130")
+        self.rxn(f"bind_{cid}", [partner, "gp130"], [cid],
+                 f"{Vc} * ({kon} * {partner} * gp130 - {self.p('koff_gp130')} * {cid})",
+                 (realizes,), "bind")
         self.degrade(cid, self.p("kint_complex"), Vc)
-        act = f"{cid}_act"
-        sp(act, "cytoplasm", [*ligand_parts, ("IL6ST", 1, {"p"}), ("JAK1", 1, {"p", "active"})])
-        self.convert(cid, act, f"{self.p('kact_JAK_gp130')} * act_JAK1", Vc,
-                     ("IL6ST-activates-JAK1",), f"on_{cid}", "activate")
-        self.convert(act, cid, self.p("kdeact_JAK"), Vc, (), f"off_{cid}", "dephosphorylate")
+        n = 2 if hexamer else 1
+        parts = [(x, n) for x in ligand_parts]
+        unit = cid
+        if hexamer:
+            unit = f"{cid}2"
+            sp(unit, "cytoplasm", [*parts, ("IL6ST", 2), ("JAK1", 2)])
+            self.rxn(f"hexamer_{cid}", [cid, cid], [unit],
+                     f"{Vc} * ({self.p('kon_hexamer')} * {cid}^2 - {self.p('koff_hexamer')} * {unit})",
+                     (realizes,), "bind")
+            self.degrade(unit, self.p("kint_complex"), Vc)
+        act = f"{unit}_act"
+        sp(act, "cytoplasm", [*parts, ("IL6ST", n, {"p"}), ("JAK1", n, {"p", "active"})])
+        self.convert(unit, act, f"{self.p('kact_JAK_gp130')} * act_JAK1", Vc,
+                     ("IL6ST-activates-JAK1",), f"on_{unit}", "activate")
+        self.convert(act, unit, self.p("kdeact_JAK"), Vc, (), f"off_{unit}", "dephosphorylate")
         self.degrade(act, self.p("kint_complex"), Vc)
-        inh = f"{cid}_SOCS3"
-        sp(inh, "cytoplasm", [*ligand_parts, ("IL6ST", 1, {"p"}), "JAK1", "SOCS3"])
-        self.rxn(f"socs3_{cid}", [act, "SOCS3"], [inh],
+        inh = f"{unit}_SOCS3"
+        sp(inh, "cytoplasm", [*parts, ("IL6ST", n, {"p"}), ("JAK1", n), "SOCS3"])
+        self.rxn(f"socs3_{unit}", [act, "SOCS3"], [inh],
                  f"{Vc} * {self.p('kon_SOCS3_gp130')} * {act} * SOCS3", ("SOCS3-inhibits-IL6ST",),
                  "inhibit")
         # the SOCS box targets the receptor complex for degradation; SOCS3 is released
-        self.rxn(f"deg_{inh}", [inh], ["JAK1", "SOCS3"],
+        self.rxn(f"deg_{inh}", [inh], ["JAK1"] * n + ["SOCS3"],
                  f"{Vc} * {self.p('kdeg_SOCS3_complex')} * {inh}", ("SOCS3-inhibits-IL6ST",),
                  "degrade")
-        self.active_complexes.append(act)
+        # activity counted per active gp130:JAK1 (a hexamer carries two)
+        self.active_complexes.append(f"{n} * {act}" if n > 1 else act)
 
     # JAK / STAT3 ---------------------------------------------------------------
     def jak_stat3(self):
