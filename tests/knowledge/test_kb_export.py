@@ -27,7 +27,7 @@ def test_graphml_round_trip_keeps_attributes(kb, tmp_path):
                                                               "interaction")
     assert json.loads(e["evidence"]) == want["evidence"]
     drug = g.edges["ruxolitinib", "JAK1", "ruxolitinib-inhibits-JAK1"]
-    assert drug["ic50_nM"] == pytest.approx(281.0)
+    assert drug["ic50_nM"] == pytest.approx(100.0)
 
 
 def test_sif_lines(kb, tmp_path):

@@ -77,7 +77,7 @@ def test_unknown_interaction_context(data):
 
 
 def test_unknown_drug_target(data):
-    line = data.edit("drugs", "{target: JAK2, ic50: 281 nM", "{target: JAK9, ic50: 281 nM")
+    line = data.edit("drugs", "{target: JAK2, ic50: 100 nM", "{target: JAK9, ic50: 100 nM")
     _has(_lint(data), data.where("drugs", line)
          + "ruxolitinib: field 'targets': target 'JAK9': unknown entity 'JAK9'; did you mean JAK")
 
@@ -260,7 +260,7 @@ def test_spec_drug_missing(data):
 
 
 def test_spec_drug_target_missing(data):
-    data.edit("drugs", "{target: JAK2, ic50: 281 nM", "{target: TYK2, ic50: 281 nM")
+    data.edit("drugs", "{target: JAK2, ic50: 100 nM", "{target: TYK2, ic50: 100 nM")
     line = data.line_of("drugs", "  targets:")  # ruxolitinib's, the first drug
     _has(_lint(data), data.where("drugs", line) + "ruxolitinib: field 'targets': spec drug "
          "'ruxolitinib' targets 'JAK2' (JAK2); the catalog lists JAK1, TYK2")
@@ -288,16 +288,17 @@ def test_spec_condition_must_be_a_condition(data):
 
 # --------------------------------------------------------------------------- phenotypes, signs
 def test_phenotype_weights_must_sum_to_one(data):
-    data.edit("phenotypes", "weight: 0.25, K: 50 nM, ref: S_li2014", "weight: 0.35, K: 50 nM, ref: S_li2014")
+    data.edit("phenotypes", "weight: 0.5, K: 4 nM, ref: S_li2014", "weight: 0.6, K: 4 nM, ref: S_li2014")
     line = data.line_of("phenotypes", "  drivers:")
     _has(_lint(data), data.where("phenotypes", line) + "proliferation: field 'drivers': driver "
-         "weights of a 'combine: any' phenotype must sum to 1, got 1.1 (0.5 + 0.25 + 0.35)")
+         "weights of group 'mitogenic kinases' of a 'combine: groups' phenotype must sum to 1, "
+         "got 1.1 (0.5 + 0.6)")
 
 
 def test_phenotype_weight_must_be_positive(data):
-    line = data.edit("phenotypes", "weight: 0.25, K: 50 nM, ref: S_li2014", "weight: -0.25, K: 50 nM, ref: S_li2014")
+    line = data.edit("phenotypes", "weight: 0.5, K: 4 nM, ref: S_li2014", "weight: -0.5, K: 4 nM, ref: S_li2014")
     _has(_lint(data), data.where("phenotypes", line) + "proliferation: field 'weight': driver "
-         "'active:MTOR': weight must be a positive number, got -0.25")
+         "'active:MTOR': weight must be a positive number, got -0.5")
 
 
 def test_mechanism_sign_mismatch_is_a_warning(data):
