@@ -253,16 +253,23 @@ def _inner(problem, groups, y_raw, p) -> np.ndarray:
     for (io, isc), rs in pairs.items():
         rows = np.concatenate(rs)
         r, h = np.maximum(y_raw[rows], 0.0), hm[rows]
-        lo = np.log10([max(lb[io], 1e-12), lb[isc]])
-        hi = np.log10([ub[io], ub[isc]])
-        s0 = np.clip(np.log10(np.mean(10**h) / max(np.mean(r), 1e-30)), lo[1], hi[1])
-        o0 = np.clip(np.log10(max(np.min(10**h) * 0.3, 1e-12)), lo[0], hi[0])
+        free = [i for i in (io, isc) if i in lb]
+        if not free:
+            continue
+        lo = np.log10([max(lb[i], 1e-12) for i in free])
+        hi = np.log10([ub[i] for i in free])
+        guess = {io: max(np.min(10**h) * 0.3, 1e-12),
+                 isc: np.mean(10**h) / max(np.mean(r), 1e-30)}
+        u0 = np.clip(np.log10([guess[i] for i in free]), lo, hi)
 
-        def res(u, r=r, h=h):
-            return np.log10(10 ** u[0] + 10 ** u[1] * r) - h
+        def res(u, r=r, h=h, free=free, io=io, isc=isc):
+            q = dict(zip(free, 10.0 ** np.asarray(u), strict=True))
+            o, sc = q.get(io, p[io]), q.get(isc, p[isc])
+            return np.log10(np.maximum(o + sc * r, 1e-300)) - h
 
-        sol = least_squares(res, [o0, s0], bounds=(lo, hi), method="trf", xtol=1e-10)
-        p[io], p[isc] = 10 ** sol.x[0], 10 ** sol.x[1]
+        sol = least_squares(res, u0, bounds=(lo, hi), method="trf", xtol=1e-10)
+        for i, u in zip(free, sol.x, strict=True):
+            p[i] = 10.0**u
     # sd: closed form on the transformed scale
     y = _apply(problem, groups, y_raw, p)
     sds: dict[int, list[np.ndarray]] = {}
@@ -291,12 +298,18 @@ def profile_evaluate(problem, theta: np.ndarray, kin_pos: np.ndarray, groups):
     """(llh, full parameter vector) with observation parameters profiled out at ``theta``."""
     p = problem.nominal.copy()
     p[problem.x_index[kin_pos]] = 10.0 ** np.asarray(theta)
+    fixed = p.copy()
     for g in groups:  # raw readouts: offset 0, scale 1
         if g.off >= 0:
             p[g.off], p[g.scale] = 0.0, 1.0
-    y_raw, _ = _simulate_full(problem, p)
+    y_raw, sigma0 = _simulate_full(problem, p)
+    p = np.where(np.isin(np.arange(len(p)), problem.x_index), p, fixed)
     p = _inner(problem, groups, y_raw, p)
-    y, sigma = _simulate_full(problem, p)
+    y = _apply(problem, groups, y_raw, p)
+    sigma = sigma0.copy()
+    for g in groups:  # noise formulas are noiseParameter1: the sd itself
+        if g.sd >= 0:
+            sigma[g.rows] = p[g.sd]
     return problem.likelihood(y, sigma).llh, p
 
 
