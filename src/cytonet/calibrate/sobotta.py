@@ -45,7 +45,6 @@ import pandas as pd
 from . import _columns as C
 from .export import (
     _fmt,
-    _prow,
     _write_tsv,
     condition_table,
     kinetic_parameter_rows,
@@ -345,7 +344,7 @@ def fit_sobotta(problem, *, n_starts: int = 2, max_evals: int = 150, seed: int =
     for k, th in enumerate(starts):
         n = [0]
 
-        def f(t):
+        def f(t, n=n):
             n[0] += 1
             try:
                 llh, _ = profile_evaluate(problem, np.clip(t, lo, hi), kin_pos, groups)
