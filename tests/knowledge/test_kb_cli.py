@@ -53,7 +53,7 @@ def test_show_unknown_name_exits_2(capsys):
 def test_explain_prints_paths_with_evidence(capsys):
     assert main(["kb", "explain", "IL11", "MMP12"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "3 paths from IL11 to MMP12 (at most 8 edges):"
+    assert out[0] == "2 paths from IL11 to MMP12 (at most 8 edges):"
     assert out[1] == ("1. [+] IL11 -(binds)-> IL11RA -(binds)-> IL6ST -(activates)-> PIK3CA "
                       "-(phosphorylates)-> AKT1 -(activates)-> RELA -(transcribes)-> MMP12")
     assert ("     IL11-binds-IL11RA: doi:10.1038/s41420-026-03163-2 — IL11 binds its receptor "

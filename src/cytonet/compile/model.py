@@ -164,19 +164,19 @@ class _Builder:
         self.turnover("gp130_0", "IL6ST", Vc)
         sp("gp130", "cytoplasm", ["IL6ST", "JAK1"])
         self.bind("gp130_0", "JAK1", "gp130", "kon_JAK_receptor", "koff_JAK_receptor", Vc,
-                  ("JAK1-binds-IL6ST",))
+                  ("IL6ST-binds-JAK1",))
         self.degrade("gp130", self.p("kdeg_IL6ST"), Vc)
         sp("IL7R_0", "cytoplasm", ["IL7R"])
         self.turnover("IL7R_0", "IL7R", Vc)
         sp("IL7R", "cytoplasm", ["IL7R", "JAK1"])
         self.bind("IL7R_0", "JAK1", "IL7R", "kon_JAK_receptor", "koff_JAK_receptor", Vc,
-                  ("JAK1-binds-IL7R",))
+                  ("IL7R-binds-JAK1",))
         self.degrade("IL7R", self.p("kdeg_IL7R"), Vc)
         sp("IL2RG_0", "cytoplasm", ["IL2RG"])
         self.turnover("IL2RG_0", "IL2RG", Vc)
         sp("IL2RG", "cytoplasm", ["IL2RG", "JAK3"])
         self.bind("IL2RG_0", "JAK3", "IL2RG", "kon_JAK_receptor", "koff_JAK_receptor", Vc,
-                  ("JAK3-binds-IL2RG",))
+                  ("IL2RG-binds-JAK3",))
         self.degrade("IL2RG", self.p("kdeg_IL2RG"), Vc)
 
         # gp130 cytokines: L + A <-> L:A ; L:A + gp130 <-> C ; C -> C* (JAK1) ; C* + SOCS3 -> C*S
