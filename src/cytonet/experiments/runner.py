@@ -221,6 +221,8 @@ def simulate_requests(requests: list[Request], workers: int | None = None,
     for idxs in sorted(groups.values(), key=len, reverse=True):
         min(buckets, key=len).extend(idxs)
     results: list[Result | None] = [None] * len(requests)
+    # compile and JIT once here: forked workers inherit the loaded model and its steady states
+    get_simulator()
     import multiprocessing as mp
     ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context()
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
@@ -233,6 +235,9 @@ def simulate_requests(requests: list[Request], workers: int | None = None,
                 for i in b:
                     results[i] = Result(requests[i], {}, error=f"worker failed: {exc}")
     return results  # type: ignore[return-value]
+
+
+simulate_requests.warm_up = get_simulator  # type: ignore[attr-defined]  # compile + JIT ahead
 
 
 def run(experiment: Experiment, readouts=None, times=None) -> pd.DataFrame:
