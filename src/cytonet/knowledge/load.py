@@ -52,6 +52,19 @@ class _Collector:
                 self.add(f"unknown key; expected one of {', '.join(sorted(allowed))}", obj, item, str(k))
 
 
+def _items(path: Path, col: _Collector, id_key: str, allowed: set[str]):
+    """Yield (mapping, id or None, item label) for each item of a list file; non-mappings and
+    unknown keys are collected as problems."""
+    for i, obj in enumerate(_as_list(load_yaml(path), col)):
+        if not isinstance(obj, dict):
+            col.add(f"item {i + 1}: expected a mapping")
+            continue
+        ident = col.require(obj, id_key, None)
+        item = ident or f"item {i + 1}"
+        col.unknown_keys(obj, allowed, item)
+        yield obj, ident, item
+
+
 def _as_list(data: Any, col: _Collector) -> list:
     if isinstance(data, list):
         return data
@@ -101,16 +114,10 @@ def read_knowledge(data_dir: str | Path = DATA_DIR) -> tuple[Knowledge, list[Pro
     # entities
     col = _Collector(files["entities"])
     entities: dict[str, Entity] = {}
-    ent_items = _as_list(load_yaml(d / "entities.yaml"), col)
     seen: dict[str, int | None] = {}
-    for i, obj in enumerate(ent_items):
-        if not isinstance(obj, dict):
-            col.add(f"item {i + 1}: expected a mapping")
-            continue
-        sym = col.require(obj, "symbol", None)
-        item = sym or f"item {i + 1}"
-        col.unknown_keys(obj, {"symbol", "name", "kind", "uniprot", "aliases", "mw_kda",
-                               "lumped_into", "form_of"}, item)
+    for obj, sym, item in _items(d / "entities.yaml", col, "symbol",
+                                 {"symbol", "name", "kind", "uniprot", "aliases", "mw_kda",
+                                  "lumped_into", "form_of"}):
         name = col.require(obj, "name", item)
         kind = col.require(obj, "kind", item, allowed=ENTITY_KINDS)
         aliases = obj.get("aliases", []) or []
@@ -136,14 +143,9 @@ def read_knowledge(data_dir: str | Path = DATA_DIR) -> tuple[Knowledge, list[Pro
     # interactions
     col = _Collector(files["interactions"])
     interactions: list[Interaction] = []
-    for i, obj in enumerate(_as_list(load_yaml(d / "interactions.yaml"), col)):
-        if not isinstance(obj, dict):
-            col.add(f"item {i + 1}: expected a mapping")
-            continue
-        iid = col.require(obj, "id", None)
-        item = iid or f"item {i + 1}"
-        col.unknown_keys(obj, {"id", "source", "target", "sign", "mechanism", "evidence",
-                               "context", "note"}, item)
+    for obj, iid, item in _items(d / "interactions.yaml", col, "id",
+                                    {"id", "source", "target", "sign", "mechanism", "evidence",
+                               "context", "note"}):
         src = col.require(obj, "source", item)
         tgt = col.require(obj, "target", item)
         sign = obj.get("sign")
@@ -173,13 +175,8 @@ def read_knowledge(data_dir: str | Path = DATA_DIR) -> tuple[Knowledge, list[Pro
     # drugs
     col = _Collector(files["drugs"])
     drugs: dict[str, Drug] = {}
-    for i, obj in enumerate(_as_list(load_yaml(d / "drugs.yaml"), col)):
-        if not isinstance(obj, dict):
-            col.add(f"item {i + 1}: expected a mapping")
-            continue
-        name = col.require(obj, "name", None)
-        item = name or f"item {i + 1}"
-        col.unknown_keys(obj, {"name", "aliases", "mechanism", "targets", "mw_kda"}, item)
+    for obj, name, item in _items(d / "drugs.yaml", col, "name",
+                                    {"name", "aliases", "mechanism", "targets", "mw_kda"}):
         mech = col.require(obj, "mechanism", item, allowed=DRUG_MECHANISMS)
         targets = []
         for t in obj.get("targets") or []:
@@ -224,13 +221,8 @@ def read_knowledge(data_dir: str | Path = DATA_DIR) -> tuple[Knowledge, list[Pro
     # contexts
     col = _Collector(files["contexts"])
     contexts: dict[str, Context] = {}
-    for i, obj in enumerate(_as_list(load_yaml(d / "contexts.yaml"), col)):
-        if not isinstance(obj, dict):
-            col.add(f"item {i + 1}: expected a mapping")
-            continue
-        cid = col.require(obj, "id", None)
-        item = cid or f"item {i + 1}"
-        col.unknown_keys(obj, {"id", "description", "receptors", "expression", "provenance"}, item)
+    for obj, cid, item in _items(d / "contexts.yaml", col, "id",
+                                    {"id", "description", "receptors", "expression", "provenance"}):
         receptors = obj.get("receptors") or {}
         if not isinstance(receptors, dict):
             col.add("expected a mapping receptor -> '+', '-' or '+ (low)'", obj, item, "receptors")
@@ -269,13 +261,8 @@ def read_knowledge(data_dir: str | Path = DATA_DIR) -> tuple[Knowledge, list[Pro
     # phenotypes
     col = _Collector(files["phenotypes"])
     phenotypes: dict[str, Phenotype] = {}
-    for i, obj in enumerate(_as_list(load_yaml(d / "phenotypes.yaml"), col)):
-        if not isinstance(obj, dict):
-            col.add(f"item {i + 1}: expected a mapping")
-            continue
-        pid = col.require(obj, "id", None)
-        item = pid or f"item {i + 1}"
-        col.unknown_keys(obj, {"id", "combine", "tau", "drivers"}, item)
+    for obj, pid, item in _items(d / "phenotypes.yaml", col, "id",
+                                    {"id", "combine", "tau", "drivers"}):
         comb = col.require(obj, "combine", item, allowed=("any", "all", "groups"))
         tau = None
         try:
