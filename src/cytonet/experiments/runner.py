@@ -19,7 +19,10 @@ import pandas as pd
 
 from ..compile import CompiledModel, compile_model
 from ..compile.model import (
-    CONDITION_PARAMETERS, DRUG_ACTIVITY_TARGETS, PERTURBABLE, STIMULUS_SPECIES,
+    CONDITION_PARAMETERS,
+    DRUG_ACTIVITY_TARGETS,
+    PERTURBABLE,
+    STIMULUS_SPECIES,
 )
 from ..errors import CytonetError, ExperimentError, Problem, SteadyStateError
 from ..simulate import get_backend
@@ -128,7 +131,7 @@ class Simulator:
         # phenotype scores relax to their targets: at steady state they equal them
         phen = [f"phenotype_{p}" for p in self.model.catalog.kb.phenotypes]
         targets = be.get_values([f"target_{p}" for p in self.model.catalog.kb.phenotypes])
-        be.set_values(dict(zip(phen, targets)))
+        be.set_values(dict(zip(phen, targets, strict=True)))
         state = be.get_state()
         self._steady[key] = state
         if key == Experiment():
@@ -163,7 +166,7 @@ class Simulator:
         sel, plans = self.selections_for(readouts)
         data = be.integrate(float(times[-1]), times, sel)
         out = {}
-        for ro, plan in zip(readouts, plans):
+        for ro, plan in zip(readouts, plans, strict=True):
             v = np.zeros(len(times))
             for col, w in plan:
                 v += w * data[:, col]
@@ -229,7 +232,7 @@ def simulate_requests(requests: list[Request], workers: int | None = None,
         futs = [(b, pool.submit(_worker_run, [requests[i] for i in b])) for b in buckets if b]
         for b, fut in futs:
             try:
-                for i, res in zip(b, fut.result()):
+                for i, res in zip(b, fut.result(), strict=True):
                     results[i] = res
             except Exception as exc:  # noqa: BLE001 - a dead worker loses only its own items
                 for i in b:

@@ -13,8 +13,21 @@ from ..errors import KnowledgeError, Problem
 from ..units import parse_quantity, to_molar_nM, to_seconds
 from .names import NameIndex
 from .records import (
-    DRUG_MECHANISMS, ENTITY_KINDS, MECHANISMS, SPEC_CONDITIONS, SPEC_STIMULI, Context, Driver,
-    Drug, DrugTarget, Entity, Evidence, Interaction, Knowledge, Phenotype, Source,
+    DRUG_MECHANISMS,
+    ENTITY_KINDS,
+    MECHANISMS,
+    SPEC_CONDITIONS,
+    SPEC_STIMULI,
+    Context,
+    Driver,
+    Drug,
+    DrugTarget,
+    Entity,
+    Evidence,
+    Interaction,
+    Knowledge,
+    Phenotype,
+    Source,
 )
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"

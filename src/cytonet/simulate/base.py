@@ -32,8 +32,9 @@ class AbstractBackend(abc.ABC):
                   ) -> np.ndarray:
         """Integrate from t = 0 of the current state; values of ``selections`` at ``times``."""
 
+    @abc.abstractmethod
     def clamp_noise(self, floor: float = 1e-18) -> None:
-        """Set tiny solver noise to exact zeros (optional for backends)."""
+        """Set |amount| < floor to exact zeros (solver noise in absent species)."""
 
     @abc.abstractmethod
     def get_values(self, ids: list[str]) -> list[float]:

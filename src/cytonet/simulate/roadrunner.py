@@ -41,7 +41,7 @@ class RoadRunnerBackend(AbstractBackend):
     def set_state(self, state: np.ndarray) -> None:
         m = self.model
         m.setFloatingSpeciesAmounts(np.asarray(state[: self._n_float], dtype=float))
-        for k, v in zip(self._rate_rule_ids, state[self._n_float:]):
+        for k, v in zip(self._rate_rule_ids, state[self._n_float:], strict=True):
             m[k] = float(v)
 
     def integrate(self, t_end, times, selections):
