@@ -1,0 +1,44 @@
+"""The report as a person sees it: rendered by headless Chromium, not blank, with plots."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+from validation_helpers import FakeSimulator, make_observation
+
+from cytonet.report.html import write_report
+from cytonet.validation.run import validate_observations
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which(
+    "google-chrome")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(CHROMIUM is None, reason="needs a headless Chromium (apt-get install "
+                       "chromium); the HTML itself is checked in test_report_html.py"),
+]
+
+
+def test_report_renders_with_scorecard_and_plots(tmp_path):
+    exp = {"test": {"cell": "hepatocyte", "stimuli": {"IL6": "20 ng/mL"}},
+           "control": {"cell": "hepatocyte"}, "at": "30 min", "expect": "increase"}
+    obs = [make_observation(id="il6-up", **exp), make_observation(id="il6-up-a-lot", fold=1e6, **exp)]
+    card = validate_observations(obs, simulate=FakeSimulator())
+    page = write_report(card, tmp_path / "report", network=True)
+    shot = tmp_path / "shot.png"
+    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
+                    "--window-size=1200,1600", f"--screenshot={shot}", page.as_uri()],
+                   check=True, timeout=120, capture_output=True)
+    import matplotlib.image as mpimg
+
+    img = mpimg.imread(shot)
+    assert img.shape[0] >= 1000 and img.shape[1] >= 1000
+    # a rendered page with text and plots is far from uniform: many distinct colours
+    flat = (img[..., :3] * 255).astype(np.uint8).reshape(-1, 3)
+    assert len(np.unique(flat[:: 7], axis=0)) > 50
+    # the green PASS bar and the red FAIL bar of the two cards are both on screen
+    assert ((flat[:, 1] > 120) & (flat[:, 0] < 80) & (flat[:, 2] < 100)).any()
+    assert ((flat[:, 0] > 150) & (flat[:, 1] < 80) & (flat[:, 2] < 80)).any()
