@@ -29,6 +29,7 @@ def main() -> None:
     ap.add_argument("--max-evals", type=int, default=100)
     ap.add_argument("--out", type=Path, default=Path("bench_out/sobotta"))
     ap.add_argument("--no-write-set", action="store_true")
+    ap.add_argument("--budget", type=float, default=900.0, help="wall seconds for the fit")
     a = ap.parse_args()
     from cytonet.calibrate.cytonet_problem import load_cytonet_problem
     from cytonet.calibrate.petab_problem import load_petab_problem, scale_values
@@ -46,7 +47,7 @@ def main() -> None:
     print(f"original on these rows: llh {ev0.llh:.3f} chi2 {ev0.chi2:.3f}, {og_n} estimated "
           "parameters used", flush=True)
     pp = load_cytonet_problem(b.cytonet_yaml)
-    r = fit_sobotta(pp, n_starts=a.starts, max_evals=a.max_evals)
+    r = fit_sobotta(pp, n_starts=a.starts, max_evals=a.max_evals, wall_budget_s=a.budget)
     p = r["p"]
     x = scale_values(p[pp.x_index], pp.x_scales)
     x = np.clip(x, pp.lb, pp.ub)

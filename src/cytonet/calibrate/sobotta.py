@@ -323,11 +323,16 @@ def _simulate_full(problem, p):
     return y, sigma
 
 
+class _Budget(Exception):
+    pass
+
+
 def fit_sobotta(problem, *, n_starts: int = 2, max_evals: int = 150, seed: int = 0,
-                spread: float = 0.5, log=print) -> dict:
+                spread: float = 0.5, wall_budget_s: float = 900.0, log=print) -> dict:
     """Fit the kinetic parameters (log10, within the table bounds) with profiled observation
     parameters. Start 0 is the curated values; the others are drawn within +-``spread``
-    decades of them. Powell's method, ``max_evals`` simulations per start."""
+    decades of them. Powell's method, at most ``max_evals`` simulations per start and
+    ``wall_budget_s`` seconds in all (the best point seen so far is kept when it runs out)."""
     from scipy.optimize import minimize
 
     groups = _groups(problem)
@@ -338,32 +343,46 @@ def fit_sobotta(problem, *, n_starts: int = 2, max_evals: int = 150, seed: int =
     rng = np.random.default_rng(seed)
     starts = [theta0] + [np.clip(theta0 + rng.uniform(-spread, spread, len(theta0)), lo, hi)
                          for _ in range(n_starts - 1)]
-    best = (-math.inf, None, None)
+    best_all = (-math.inf, theta0, 0)
     runs = []
     t0 = time.perf_counter()
     for k, th in enumerate(starts):
-        n = [0]
+        if time.perf_counter() - t0 > wall_budget_s:
+            log(f"start {k}: skipped (wall budget spent)")
+            break
+        state = {"n": 0, "best": (-math.inf, th)}
 
-        def f(t, n=n):
-            n[0] += 1
+        def f(t, state=state, k=k):
+            if state["n"] >= max_evals or time.perf_counter() - t0 > wall_budget_s:
+                raise _Budget
+            state["n"] += 1
+            t = np.clip(t, lo, hi)
             try:
-                llh, _ = profile_evaluate(problem, np.clip(t, lo, hi), kin_pos, groups)
+                llh, _ = profile_evaluate(problem, t, kin_pos, groups)
             except Exception:  # noqa: BLE001 - failed simulation = worst value
-                return 1e10
+                llh = -math.inf
+            if llh > state["best"][0]:
+                state["best"] = (llh, t.copy())
+            if state["n"] % 10 == 0:
+                log(f"  start {k}: {state['n']} simulations, best llh {state['best'][0]:.3f} "
+                    f"({time.perf_counter() - t0:.0f} s)")
             return -llh if math.isfinite(llh) else 1e10
 
         llh_start = -f(th)
-        res = minimize(f, th, method="Powell", bounds=list(zip(lo, hi, strict=True)),
-                       options={"maxfev": max_evals, "xtol": 1e-3, "ftol": 1e-6})
-        llh = -float(res.fun)
-        runs.append({"start": k, "llh_start": llh_start, "llh": llh, "n_eval": n[0],
-                     "theta": [float(v) for v in res.x]})
-        log(f"start {k}: llh {llh_start:.3f} -> {llh:.3f} ({n[0]} simulations, "
+        try:
+            minimize(f, th, method="Powell", bounds=list(zip(lo, hi, strict=True)),
+                     options={"maxfev": max_evals, "xtol": 1e-3, "ftol": 1e-6})
+        except _Budget:
+            pass
+        llh, theta = state["best"]
+        runs.append({"start": k, "llh_start": llh_start, "llh": llh, "n_eval": state["n"],
+                     "theta": [float(v) for v in theta]})
+        log(f"start {k}: llh {llh_start:.3f} -> {llh:.3f} ({state['n']} simulations, "
             f"{time.perf_counter() - t0:.0f} s)")
-        if llh > best[0]:
-            best = (llh, np.clip(res.x, lo, hi), k)
-    llh, p = profile_evaluate(problem, best[1], kin_pos, groups)
-    return {"llh": llh, "p": p, "theta": dict(zip(kin_ids, (10.0 ** best[1]).tolist(),
+        if llh > best_all[0]:
+            best_all = (llh, theta, k)
+    llh, p = profile_evaluate(problem, best_all[1], kin_pos, groups)
+    return {"llh": llh, "p": p, "theta": dict(zip(kin_ids, (10.0 ** best_all[1]).tolist(),
                                                   strict=True)),
             "theta0": dict(zip(kin_ids, (10.0 ** theta0).tolist(), strict=True)),
-            "runs": runs, "wall_s": time.perf_counter() - t0}
+            "best_start": best_all[2], "runs": runs, "wall_s": time.perf_counter() - t0}
