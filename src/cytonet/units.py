@@ -60,8 +60,9 @@ def parse_quantity(value: object, *, where: Problem | None = None, kind: str | N
     if isinstance(value, bool) or value is None:
         raise fail(f"expected a quantity with a unit such as '10 ng/mL', got {value!r}")
     if isinstance(value, (int, float)) or (isinstance(value, str) and _NUMBER_RE.match(value)):
-        raise fail(f"bare number {value!r} has no unit; write it with a unit, e.g. '{value} nM'"
-                   + (" or '30 min'" if kind == "time" else ""))
+        example = {"time": f"'{value} min' or '{value} h'", "percent": f"'{value} %'"}.get(
+            kind or "", f"'{value} nM' or '{value} ng/mL'")
+        raise fail(f"bare number {value!r} has no unit; write it with a unit, e.g. {example}")
     if not isinstance(value, str):
         raise fail(f"expected a quantity string with a unit, got {type(value).__name__} {value!r}")
     try:

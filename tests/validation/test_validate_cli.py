@@ -84,7 +84,7 @@ def test_malformed_file_errors_located_good_ones_still_run(capsys):
     errors = [ln for ln in lines if ln.startswith("ERROR ")]
     assert len(errors) == 20
     assert f"ERROR {BAD}:19: bare-number-dose: field 'test.stimuli.IL6': bare number 20 has " \
-           "no unit; write it with a unit, e.g. '20 nM'" in errors
+           "no unit; write it with a unit, e.g. '20 nM' or '20 ng/mL'" in errors
     assert any(e.startswith(f"ERROR {BAD}:") and "unknown-entity: field "
                "'test.perturbations[0].knockdown': unknown entity 'STAT33'; did you mean STAT3"
                in e for e in errors)

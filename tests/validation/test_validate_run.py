@@ -161,7 +161,7 @@ def test_validate_file_reports_parse_errors_and_runs_the_good(tmp_path):
     card = validate_file(f, simulate=FakeSimulator())
     assert [(r.id, r.status) for r in card.results] == [("good", "PASS"), ("bad", "ERROR")]
     assert str(card.problems[0]) == (f"{f}:12: bad: field 'test.stimuli.IL6': bare number 1 "
-                                     "has no unit; write it with a unit, e.g. '1 nM'")
+                                     "has no unit; write it with a unit, e.g. '1 nM' or '1 ng/mL'")
     assert card.errors == 1
 
 

@@ -103,7 +103,12 @@ class Simulator:
         if key in self._steady:
             return self._steady[key]
         if self._reference is None and key != Experiment():
-            self.steady_state(Experiment())
+            try:
+                self.steady_state(Experiment())
+            except SteadyStateError as exc:
+                raise SteadyStateError(
+                    f"cannot pre-equilibrate {key.describe()}: the reference state it starts "
+                    f"from failed ({exc})") from exc
         start = self._reference if self._reference is not None else self._initial
         be = self.backend
         be.set_state(start)

@@ -26,11 +26,15 @@ class RoadRunnerBackend(AbstractBackend):
         self.model = self.rr.model
         self._rate_rule_ids = list(self.model.getRateRuleSymbols())
         self._n_float = self.model.getNumFloatingSpecies()
+        # species are set as concentrations ("[id]"); a bare id would set the amount
+        self._species = set(self.model.getFloatingSpeciesIds()) | set(
+            self.model.getBoundarySpeciesIds())
 
     def set_values(self, values: dict[str, float]) -> None:
         m = self.model
+        species = self._species
         for k, v in values.items():
-            m[k] = v
+            m[f"[{k}]" if k in species else k] = v
 
     def get_state(self) -> np.ndarray:
         m = self.model
