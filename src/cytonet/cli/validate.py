@@ -53,6 +53,9 @@ def register(subparsers) -> None:
     p.add_argument("--strict", action="store_true", help="exit 1 when any observation fails")
     p.add_argument("--workers", type=positive_int, default=None, metavar="N",
                    help="parallel simulation processes (default: the simulator's choice)")
+    p.add_argument("--parameter-set", metavar="NAME", default=None,
+                   help="validate with a named alternative parameter set from "
+                        "data/parameter_sets (e.g. sobotta2017_hepatocyte) on top of the curated one")
     p.set_defaults(func=run_validate)
 
 
@@ -62,6 +65,9 @@ def run_validate(args: argparse.Namespace) -> int:
     files = [str(f) for f in observation_files(args)]
     # compile and JIT the model first (if the simulator can), so the time below is the suite's
     from ..validation import run as _run
+    if getattr(args, "parameter_set", None):
+        from ..experiments.runner import use_parameter_set
+        use_parameter_set(args.parameter_set)
     t0 = time.perf_counter()
     warm_up = getattr(_run._default_simulate(), "warm_up", None)
     if warm_up is not None:

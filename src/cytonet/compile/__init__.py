@@ -11,7 +11,7 @@ from ..knowledge import load_knowledge
 from ..knowledge.load import Catalog, default_catalog
 from .model import build_network
 from .network import Network
-from .parameters import ParameterSet, load_parameters
+from .parameters import ParameterSet, load_parameter_set, load_parameters
 from .readouts import readout_terms
 
 
@@ -45,12 +45,16 @@ class CompiledModel:
 
 
 @lru_cache(maxsize=4)
-def _compile(param_file: str | None) -> CompiledModel:
+def _compile(param_file: str | None, parameter_set: str | None) -> CompiledModel:
     kb = load_knowledge()
     params = load_parameters(param_file)
+    if parameter_set:
+        params = load_parameter_set(parameter_set, params)
     return CompiledModel(build_network(kb, params), params, default_catalog())
 
 
-def compile_model(parameters: str | None = None) -> CompiledModel:
-    """The compiled model for the curated knowledge (cached per process)."""
-    return _compile(parameters)
+def compile_model(parameters: str | None = None, parameter_set: str | None = None
+                  ) -> CompiledModel:
+    """The compiled model for the curated knowledge (cached per process); ``parameter_set``
+    names an alternative set in ``data/parameter_sets`` applied on top."""
+    return _compile(parameters, parameter_set)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-__all__ = ["ParameterSet", "load_parameters", "PROVENANCE_KINDS"]
+__all__ = ["ParameterSet", "load_parameters", "load_parameter_set", "available_parameter_sets",
+           "PROVENANCE_KINDS", "PARAMETER_SET_DIR"]
 
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from ..knowledge.load import DATA_DIR
 from .network import Parameter, Provenance
 
 PROVENANCE_KINDS = ("literature", "assumed", "fitted", "derived")
+PARAMETER_SET_DIR = DATA_DIR / "parameter_sets"
 
 
 class ParameterSet:
@@ -91,3 +93,41 @@ def load_parameters(path: str | Path | None = None) -> ParameterSet:
     if problems:
         raise KnowledgeError(problems)
     return ParameterSet("curated", params, str(path))
+
+
+def available_parameter_sets() -> list[str]:
+    """Names of the named alternative parameter sets shipped with the package."""
+    return sorted(p.stem for p in PARAMETER_SET_DIR.glob("*.yaml"))
+
+
+def load_parameter_set(name: str, base: ParameterSet | None = None) -> ParameterSet:
+    """The curated parameters with a named set's values on top (e.g. values fitted to a
+    data set); every override must name a curated parameter and carry its provenance."""
+    from ..errors import UnknownNameError
+
+    path = PARAMETER_SET_DIR / f"{name}.yaml"
+    if not path.is_file():
+        avail = ", ".join(available_parameter_sets()) or "none"
+        raise UnknownNameError(Problem(f"unknown parameter set {name!r}; available: {avail}",
+                                       field="parameter set"))
+    base = base or load_parameters()
+    data = load_yaml(path)
+    problems: list[Problem] = []
+    new: dict[str, Parameter] = {p.id: p for p in base}
+    for obj in (data.get("parameters") or []) if isinstance(data, dict) else []:
+        pid = obj.get("id")
+        if pid not in new:
+            problems.append(Problem(f"override of unknown parameter {pid!r}", file=str(path),
+                                    line=line_of(obj), item=str(pid), field="id"))
+            continue
+        val = obj.get("value")
+        kind = obj.get("provenance")
+        if not isinstance(val, (int, float)) or val < 0 or kind not in PROVENANCE_KINDS:
+            problems.append(Problem("needs a non-negative value and a provenance kind",
+                                    file=str(path), line=line_of(obj), item=pid, field="value"))
+            continue
+        new[pid] = Parameter(pid, float(val), str(obj.get("unit", new[pid].unit)),
+                             Provenance(kind, obj.get("ref"), str(obj.get("note", ""))))
+    if problems:
+        raise KnowledgeError(problems)
+    return ParameterSet(name, new, str(path))

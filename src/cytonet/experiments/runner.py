@@ -9,7 +9,8 @@ fails.
 
 from __future__ import annotations
 
-__all__ = ["Simulator", "simulate_requests", "run", "experiment_values", "get_simulator"]
+__all__ = ["Simulator", "simulate_requests", "run", "experiment_values", "get_simulator",
+           "use_parameter_set"]
 
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -193,13 +194,22 @@ class Simulator:
 
 
 _SIMULATOR: Simulator | None = None
+_PARAMETER_SET: str | None = None
+
+
+def use_parameter_set(name: str | None) -> None:
+    """Switch the process-wide simulator to a named parameter set (None: the curated one)."""
+    global _SIMULATOR, _PARAMETER_SET
+    if name != _PARAMETER_SET:
+        _PARAMETER_SET = name
+        _SIMULATOR = None
 
 
 def get_simulator() -> Simulator:
     """The process-wide simulator (compiled once)."""
     global _SIMULATOR
     if _SIMULATOR is None:
-        _SIMULATOR = Simulator()
+        _SIMULATOR = Simulator(compile_model(parameter_set=_PARAMETER_SET))
     return _SIMULATOR
 
 
