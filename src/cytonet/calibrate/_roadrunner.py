@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import SimulationError, SteadyStateError
+from ..simulate.roadrunner import clamp_noise
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ class RoadRunnerModel:
             except RuntimeError as exc:
                 raise SteadyStateError(f"CVODE failed during preequilibration: {exc}") from exc
             t += dt
+            clamp_noise(model)
             x = np.asarray(model.getFloatingSpeciesConcentrations())
             dx = np.asarray(model.getFloatingSpeciesConcentrationRates())
             if np.all(np.abs(dx) <= s.ss_atol + s.ss_rtol * np.abs(x)):

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-__all__ = ["RoadRunnerBackend"]
+__all__ = ["RoadRunnerBackend", "clamp_noise"]
 
 import numpy as np
 
 from ..errors import SimulationError
 from .base import AbstractBackend
+
+
+def clamp_noise(model, floor: float = 1e-18) -> None:
+    """Set floating-species amounts with |amount| < floor to exactly 0 on a libRoadRunner
+    ExecutableModel: solver noise in species that should be absent otherwise decays towards
+    denormal numbers, which stalls CVODE in long pre-equilibrations."""
+    x = np.asarray(model.getFloatingSpeciesAmounts(), dtype=float)
+    small = np.abs(x) < floor
+    if small.any():
+        x[small] = 0.0
+        model.setFloatingSpeciesAmounts(x)
 
 
 class RoadRunnerBackend(AbstractBackend):
@@ -86,13 +97,7 @@ class RoadRunnerBackend(AbstractBackend):
         return np.abs(dx) / (np.abs(x) + 1e-9)
 
     def clamp_noise(self, floor: float = 1e-18) -> None:
-        """Set |amount| < floor to exactly 0: solver noise in species that should be absent
-        otherwise decays towards denormal numbers, which stalls CVODE."""
-        x = np.asarray(self.model.getFloatingSpeciesAmounts(), dtype=float)
-        small = np.abs(x) < floor
-        if small.any():
-            x[small] = 0.0
-            self.model.setFloatingSpeciesAmounts(x)
+        clamp_noise(self.model, floor)
 
     def get_values(self, ids: list[str]) -> list[float]:
         m = self.model
