@@ -12,7 +12,7 @@ from ..knowledge.load import Catalog, default_catalog
 from .model import build_network
 from .network import Network
 from .parameters import ParameterSet, load_parameter_set, load_parameters
-from .readouts import readout_terms
+from .readouts import activity_parameter, readout_terms
 
 
 @dataclass
@@ -30,6 +30,12 @@ class CompiledModel:
     @cached_property
     def volumes(self) -> dict[str, float]:
         return {c: self.network.parameters[v].value for c, v in self.network.compartments.items()}
+
+    def readout_scale(self, kind: str, entity: str) -> str | None:
+        """Parameter that multiplies the readout (``act_X`` for ``active:X`` of drug targets)."""
+        if kind == "phenotype":
+            return None
+        return activity_parameter(self.network, kind, self.catalog.model_symbol(entity))
 
     def readout(self, kind: str, entity: str) -> list[tuple[str, float]]:
         """(species or parameter id, weight) pairs for ``KIND:ENTITY`` (entity canonical)."""

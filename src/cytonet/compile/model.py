@@ -390,7 +390,10 @@ class _Builder:
                        f" + {self.p('kact_PI3K_IL7R')} * IL7_R_act",
                        self.p("kdeact_PI3K"), ("IL6ST-activates-PIK3CA", "IL7R-activates-PIK3CA"),
                        states=("active",))
-        self.two_state("AKT", "AKT1", f"{self.p('kphos_AKT')} * act_PIK3CA * PI3K_p",
+        # AKT phosphorylation needs PI3K activity; the allosteric AKT inhibitor (MK-2206) keeps
+        # AKT in its PH-in conformation, which also blocks its phosphorylation (Hirai 2010)
+        self.two_state("AKT", "AKT1",
+                       f"{self.p('kphos_AKT')} * act_PIK3CA * PI3K_p * act_AKT1_allosteric",
                        self.p("kdephos_AKT"), ("PIK3CA-activates-AKT1",))
         self.two_state("MTOR", "MTOR", f"{self.p('kact_MTOR_basal')} + {self.p('kact_MTOR')} * act_AKT1 * AKT_p",
                        self.p("kdeact_MTOR"), ("AKT1-activates-MTOR",), states=("active",))
@@ -538,6 +541,9 @@ def build_network(kb: Knowledge, params: ParameterSet) -> Network:
         net.parameters[f"expr_{ent}"] = Parameter(
             f"expr_{ent}", 1.0, "dimensionless",
             Provenance("derived", None, "context level x knockdown/knockout/overexpression"))
+    net.parameters["act_AKT1_allosteric"] = Parameter(
+        "act_AKT1_allosteric", 1.0, "dimensionless",
+        Provenance("derived", None, "fraction of AKT left activatable by allosteric inhibitors"))
     for ent in DRUG_ACTIVITY_TARGETS:
         net.parameters[f"act_{ent}"] = Parameter(
             f"act_{ent}", 1.0, "dimensionless",

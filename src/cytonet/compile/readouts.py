@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-__all__ = ["readout_terms", "readout_formula", "INTRACELLULAR_KINDS", "MEDIUM_KINDS"]
+__all__ = ["readout_terms", "readout_formula", "activity_parameter", "INTRACELLULAR_KINDS",
+           "MEDIUM_KINDS"]
 
 from ..errors import Problem, UnknownNameError
 from .network import Network
@@ -50,6 +51,15 @@ def readout_terms(net: Network, kind: str, entity: str, volumes: dict[str, float
     return out
 
 
+def activity_parameter(net: Network, kind: str, entity: str) -> str | None:
+    """For ``active:X`` of a drug target: the parameter with the fraction of X's catalytic
+    activity left by inhibitors (``act_X``). Active X is its active form times that fraction,
+    so rapamycin lowers active mTOR; phospho readouts are left as they are (ATP-competitive
+    kinase inhibitors need not lower their target's own phosphorylation)."""
+    pid = f"act_{entity}"
+    return pid if kind == "active" and pid in net.parameters else None
+
+
 def readout_formula(net: Network, kind: str, entity: str, volumes: dict[str, float]) -> str:
     """The readout as an SBML formula over species concentrations and volume parameters."""
     vol_param = net.compartments
@@ -64,4 +74,6 @@ def readout_formula(net: Network, kind: str, entity: str, volumes: dict[str, flo
     body = " + ".join(parts)
     if kind in MEDIUM_KINDS:
         return f"({body})"
-    return f"({body}) / ({vol_param['cytoplasm']} + {vol_param['nucleus']})"
+    scale = activity_parameter(net, kind, entity)
+    formula = f"({body}) / ({vol_param['cytoplasm']} + {vol_param['nucleus']})"
+    return f"{formula} * {scale}" if scale else formula

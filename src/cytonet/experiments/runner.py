@@ -50,6 +50,7 @@ def experiment_values(model: CompiledModel, exp: Experiment, *, stimulated: bool
                                       field="cell")) from None
     vals: dict[str, float] = {f"expr_{e}": ctx.level(e) for e in PERTURBABLE}
     vals.update({f"act_{e}": 1.0 for e in DRUG_ACTIVITY_TARGETS})
+    vals["act_AKT1_allosteric"] = 1.0
     vals.update({sid: 0.0 for sid in SEQUESTERING_SPECIES.values()})
     for p in exp.perturbations:
         if p.kind == "drug":
@@ -60,7 +61,10 @@ def experiment_values(model: CompiledModel, exp: Experiment, *, stimulated: bool
                 continue
             for t in drug.targets:
                 sym = model.catalog.model_symbol(t.target)
-                vals[f"act_{sym}"] *= 1.0 / (1.0 + dose / t.ic50_nM)
+                left = 1.0 / (1.0 + dose / t.ic50_nM)
+                vals[f"act_{sym}"] *= left
+                if drug.mechanism == "allosteric" and f"act_{sym}_allosteric" in vals:
+                    vals[f"act_{sym}_allosteric"] *= left
             continue
         sym = model.catalog.model_symbol(p.target)
         key = f"expr_{sym}"
@@ -165,7 +169,8 @@ class Simulator:
         state = self.steady_state(exp)
         be = self.backend
         be.set_state(state)
-        be.set_values(experiment_values(self.model, exp, stimulated=True))
+        values = experiment_values(self.model, exp, stimulated=True)
+        be.set_values(values)
         for sym, nM in exp.stimuli:
             sid = STIMULUS_SPECIES[sym]
             be.set_values({sid: nM})
@@ -176,7 +181,8 @@ class Simulator:
             v = np.zeros(len(times))
             for col, w in plan:
                 v += w * data[:, col]
-            out[ro] = v
+            scale = self.model.readout_scale(ro.kind, ro.entity)
+            out[ro] = v * values[scale] if scale else v
         self.times = times
         return out
 
