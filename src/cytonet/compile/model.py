@@ -525,6 +525,13 @@ class _Builder:
                     self.degrade(med, self.p("kdeg_secreted"), Vm)
                 self.rxn(f"secrete_{gene}", [psid], [med], f"{Vc} * {self.p('ksec')} * {psid}",
                          (SECRETED[gene],), "secrete")
+                # what a conditioned-medium assay measures: X released since t = 0 (the runner
+                # sets it to 0 at t = 0), net of its decay in the medium; no signalling role
+                rel = f"{gene}_released"
+                sp(rel, "medium", [Component(gene, 1, frozenset({"released"}))])
+                self.rxn(f"released_{gene}", [], [rel], f"{Vc} * {self.p('ksec')} * {psid}",
+                         (SECRETED[gene],), "secrete", modifiers=(psid,))
+                self.degrade(rel, self.p("kdeg_secreted"), Vm)
 
 
 def Rule_(variable, formula, unit, note):  # noqa: N802 - assignment-rule shorthand

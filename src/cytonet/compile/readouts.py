@@ -31,12 +31,14 @@ def readout_terms(net: Network, kind: str, entity: str, volumes: dict[str, float
     elif kind == "protein":
         pairs = [(s, c) for s, c in net.species_with(entity, mrna=False)
                  if net.species[s].compartment != "medium"]
+
     elif kind == "secreted":
-        pairs = [(s, c) for s, c in net.species_with(entity, mrna=False)
-                 if net.species[s].compartment == "medium" and not net.species[s].boundary]
+        # released by the cells since t = 0 (conditioned-medium assays)
+        pairs = net.species_with(entity, state="released", mrna=False)
     elif kind == "free":
         pairs = [(s.id, 1) for s in net.species.values() if s.compartment == "medium"
-                 and len(s.components) == 1 and s.components[0].entity == entity]
+                 and len(s.components) == 1 and s.components[0].entity == entity
+                 and "released" not in s.components[0].states]
     else:
         raise UnknownNameError(Problem(f"unknown readout kind {kind!r}"))
     if not pairs:

@@ -99,6 +99,8 @@ class Simulator:
         self.model = model or compile_model()
         self.backend = get_backend(backend)(self.model.sbml, rtol=rtol, atol=atol)
         self._initial = self.backend.get_state()
+        self._released = [sid for sid, sp in self.model.network.species.items()
+                          if any("released" in c.states for c in sp.components)]
         self._steady: dict[Experiment, np.ndarray] = {}
         self._reference: np.ndarray | None = None
 
@@ -174,6 +176,8 @@ class Simulator:
         for sym, nM in exp.stimuli:
             sid = STIMULUS_SPECIES[sym]
             be.set_values({sid: nM})
+        # secreted:X counts what the cells release from t = 0 on (fresh conditioned medium)
+        be.set_values({sid: 0.0 for sid in self._released})
         sel, plans = self.selections_for(readouts)
         data = be.integrate(float(times[-1]), times, sel)
         out = {}

@@ -15,7 +15,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-# spec readout kinds; 'free' (unbound ligand in the medium) is a compatible extension
+# spec readout kinds; 'free' (unbound ligand in the medium) is a compatible extension.
+# Intracellular kinds are cell-average nM (amounts over cytoplasm + nucleus volume);
+# 'protein' is cell-associated protein (what a lysate shows); 'secreted' is what the cells
+# released into the medium since t = 0, net of its decay there (a conditioned-medium assay
+# after the medium change that brings the stimulus); 'free' is the unbound concentration in
+# the medium, whatever its origin; 'active' of an inhibitor's target is scaled by the
+# fraction of its activity the inhibitor leaves.
 READOUT_KINDS = ("phospho", "active", "nuclear", "mRNA", "protein", "secreted", "phenotype", "free")
 DEFAULT_READOUT_TIME_S = {"phospho": 3600.0, "active": 3600.0, "nuclear": 3600.0,
                           "mRNA": 86400.0, "protein": 86400.0, "secreted": 86400.0,
