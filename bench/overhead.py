@@ -109,6 +109,8 @@ class BareLoop:
         phen = list(model.catalog.kb.phenotypes)
         self.phen, self.targets = [f"phenotype_{p}" for p in phen], [f"target_{p}" for p in phen]
         self.stim_zero = {sid: 0.0 for sid in STIMULUS_SPECIES.values()}
+        self.released = [sid for sid, sp in self.model.network.species.items()
+                         if any("released" in c.states for c in sp.components)]
 
     def state(self) -> np.ndarray:
         m = self.rr.model
@@ -123,8 +125,9 @@ class BareLoop:
 
     def set(self, values: dict) -> None:
         m = self.rr.model
+        species = self.model.network.species
         for k, v in values.items():
-            m[k] = v
+            m[f"[{k}]" if k in species else k] = v  # species are concentrations
 
     def clamp_noise(self) -> None:
         """Solver noise below 1e-18 to exact zeros (denormal decay stalls CVODE)."""
@@ -189,7 +192,9 @@ class BareLoop:
     def run(self, exp: Experiment, plans, selections) -> dict:
         self.set_state(self.steady_state(exp.prestimulus()))
         self.set(runner.experiment_values(self.model, exp, stimulated=True))
-        self.set({STIMULUS_SPECIES[s]: nM for s, nM in exp.stimuli})
+        m = self.rr.model
+        self.set({STIMULUS_SPECIES[s]: m[f"[{STIMULUS_SPECIES[s]}]"] + nM for s, nM in exp.stimuli})
+        self.set({sid: 0.0 for sid in self.released})
         self.rr.timeCourseSelections = selections
         data = np.asarray(self.simulate(times=list(TIMES)))
         return {ro: sum(w * data[:, i] for i, w in plan) for ro, plan in plans.items()}

@@ -164,6 +164,26 @@ def _prestimulus_name(exp: Experiment) -> str:
     return petab_id("pre_" + (pre.describe().replace(" ", "")))
 
 
+def _released_species(model) -> list[str]:
+    return [sid for sid, sp in model.network.species.items()
+            if any("released" in c.states for c in sp.components)]
+
+
+_SIMULATORS: dict[int, object] = {}
+
+
+def _prestimulus_medium(model, exp: Experiment, sids: list[str]) -> dict[str, float]:
+    """Medium concentrations of ``sids`` in the pre-equilibrated cells of ``exp``."""
+    if not sids:
+        return {}
+    from ..experiments.runner import Simulator
+    sim = _SIMULATORS.get(id(model))
+    if sim is None:
+        sim = _SIMULATORS[id(model)] = Simulator(model)
+    sim.backend.set_state(sim.steady_state(exp))
+    return dict(zip(sids, sim.backend.get_values([f"[{sid}]" for sid in sids]), strict=True))
+
+
 def condition_table(model, experiments: dict[str, Experiment]
                     ) -> tuple[pd.DataFrame, dict[str, tuple[str, str]]]:
     """Condition table and ``name -> (preequilibration id, simulation id)`` per experiment."""
@@ -188,9 +208,16 @@ def condition_table(model, experiments: dict[str, Experiment]
         vals = experiment_values(model, exp, stimulated=True)
         row = {C.CONDITION_ID: sim_id, C.CONDITION_NAME: exp.describe()}
         row.update({k: _fmt(v) for k, v in vals.items()})
+        # stimuli are added to the medium the cells already conditioned (autocrine IL-6, LIF):
+        # PEtab v1 conditions can only set values, so the pre-equilibrated level at the
+        # nominal parameters is added here (exact at nominal values, an approximation when
+        # a fit moves the autocrine level); absent stimuli keep their pre-equilibrated value
         given = dict(exp.stimuli)
-        row.update({sid: (_fmt(given[sym]) if sym in given else "")
+        present = _prestimulus_medium(model, exp, [STIMULUS_SPECIES[s] for s in given])
+        row.update({sid: (_fmt(present[sid] + given[sym]) if sym in given else "")
                     for sym, sid in STIMULUS_SPECIES.items()})
+        # secreted:X counts what is released from t = 0 on
+        row.update({sid: "0.0" for sid in _released_species(model)})
         rows[sim_id] = row
         ids[name] = (pre_id, sim_id)
     df = pd.DataFrame(list(rows.values())).fillna("")

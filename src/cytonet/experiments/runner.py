@@ -173,9 +173,12 @@ class Simulator:
         be.set_state(state)
         values = experiment_values(self.model, exp, stimulated=True)
         be.set_values(values)
-        for sym, nM in exp.stimuli:
-            sid = STIMULUS_SPECIES[sym]
-            be.set_values({sid: nM})
+        # stimuli are added to what the cells already secreted into the medium (autocrine)
+        if exp.stimuli:
+            sids = [STIMULUS_SPECIES[sym] for sym, _ in exp.stimuli]
+            present = be.get_values([f"[{sid}]" for sid in sids])
+            be.set_values({sid: now + nM for sid, now, (_, nM)
+                           in zip(sids, present, exp.stimuli, strict=True)})
         # secreted:X counts what the cells release from t = 0 on (fresh conditioned medium)
         be.set_values({sid: 0.0 for sid in self._released})
         sel, plans = self.selections_for(readouts)
