@@ -113,12 +113,14 @@ def is_picklable(obj) -> bool:
     return True
 
 
-def run_amici(problem, starts: np.ndarray, workers: int, max_iter: int) -> tuple[dict, dict]:
+def minimize_with_fides(problem, starts: np.ndarray, workers: int, max_iter: int, label: str,
+                        hessian_update=None) -> dict:
+    """The same pyPESTO multi-start with fides for both peers; a summary of the runs."""
     import fides
-    import pypesto
     import pypesto.engine
     import pypesto.optimize
 
+    kwargs = {"hessian_update": hessian_update} if hessian_update is not None else {}
     optimizer = pypesto.optimize.FidesOptimizer(
         options={
             fides.Options.MAXITER: max_iter,
@@ -126,6 +128,7 @@ def run_amici(problem, starts: np.ndarray, workers: int, max_iter: int) -> tuple
             fides.Options.FRTOL: 1e-10,
         },
         verbose=logging.ERROR,
+        **kwargs,
     )
     engine = (
         pypesto.engine.MultiProcessEngine(n_procs=workers)
@@ -138,12 +141,14 @@ def run_amici(problem, starts: np.ndarray, workers: int, max_iter: int) -> tuple
     )
     wall = time.perf_counter() - t0
     runs = result.optimize_result.list
-    summary = summarise(
-        f"pyPESTO + AMICI (fwd sensitivities, fides) x{workers}",
-        [-r.fval if r.fval is not None else -math.inf for r in runs],
-        wall,
-        [r.time for r in runs],
-    )
+    return summarise(label, [-r.fval if r.fval is not None else -math.inf for r in runs], wall,
+                     [r.time for r in runs])
+
+
+def run_amici(problem, starts: np.ndarray, workers: int, max_iter: int) -> tuple[dict, dict]:
+
+    summary = minimize_with_fides(problem, starts, workers, max_iter,
+                                  f"pyPESTO + AMICI (fwd sensitivities, fides) x{workers}")
     obj = problem.objective
     cost = time_evaluations(lambda x: obj(x), lambda x: obj(x, sensi_orders=(0, 1)), starts[0])
     return summary, cost
@@ -234,32 +239,9 @@ def run_plain_roadrunner(starts: np.ndarray, workers: int, max_iter: int) -> tup
         pypesto.Objective(fun=fun), grad=True, hess=False, method=pypesto.objective.FD.CENTRAL
     )
     problem = pypesto.Problem(objective, lb=ours.lb, ub=ours.ub, x_guesses=starts)
-    optimizer = pypesto.optimize.FidesOptimizer(
-        hessian_update=fides.BFGS(),
-        options={
-            fides.Options.MAXITER: max_iter,
-            fides.Options.FATOL: 1e-8,
-            fides.Options.FRTOL: 1e-10,
-        },
-        verbose=logging.ERROR,
-    )
-    engine = (
-        pypesto.engine.MultiProcessEngine(n_procs=workers)
-        if workers > 1
-        else pypesto.engine.SingleCoreEngine()
-    )
-    t0 = time.perf_counter()
-    result = pypesto.optimize.minimize(
-        problem, optimizer=optimizer, n_starts=len(starts), engine=engine, progress_bar=False
-    )
-    wall = time.perf_counter() - t0
-    runs = result.optimize_result.list
-    summary = summarise(
-        f"pyPESTO + plain roadrunner (FD, fides BFGS) x{workers}",
-        [-r.fval if r.fval is not None else -math.inf for r in runs],
-        wall,
-        [r.time for r in runs],
-    )
+    summary = minimize_with_fides(problem, starts, workers, max_iter,
+                                  f"pyPESTO + plain roadrunner (FD, fides BFGS) x{workers}",
+                                  hessian_update=fides.BFGS())
     cost = time_evaluations(fun, lambda x: objective(x, sensi_orders=(0, 1)), starts[0])
     return summary, cost
 
