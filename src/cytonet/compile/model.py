@@ -22,7 +22,8 @@ from __future__ import annotations
 __all__ = ["build_network", "PERTURBABLE", "DRUG_ACTIVITY_TARGETS", "CONDITION_PARAMETERS",
            "STIMULUS_SPECIES", "ALPHA_RECEPTOR_ROUTES"]
 
-from ..knowledge.records import Knowledge
+from ..knowledge.records import SPEC_CONDITIONS, Knowledge
+from ..units import parse_quantity
 from .network import Component, Network, Rule
 from .parameters import ParameterSet
 
@@ -101,6 +102,11 @@ class _Builder:
         return name
 
     # ---------------------------------------------------------------- templates
+    def assign(self, variable, formula, unit, note):
+        """An SBML assignment rule (a named, derived quantity)."""
+        self.n.rules.append(Rule(variable=variable, formula=formula, kind="assignment", unit=unit,
+                                 note=note))
+
     def rxn(self, rid, reactants, products, rate, realizes, template, modifiers=()):
         self.n.add_reaction(rid, reactants, products, rate, realizes, modifiers, template)
 
@@ -273,7 +279,7 @@ class _Builder:
     def jak_stat3(self):
         sp, Vc, Vn = self.n.add_species, "V_cyt", "V_nuc"
         gp_act = " + ".join(self.active_complexes)
-        self.n.rules.append(Rule_("gp130_active", gp_act, "nM", "active gp130:JAK1 complexes"))
+        self.assign("gp130_active", gp_act, "nM", "active gp130:JAK1 complexes")
         # JAK2 / TYK2 pools activated on active gp130
         for jak in ("JAK2", "TYK2"):
             sp(jak, "cytoplasm", [jak])
@@ -437,11 +443,11 @@ class _Builder:
                               f"oxygen_pct / (oxygen_pct + {self.p('Km_O2_PHD')}))", Vc,
                          ("oxygen-activates-EGLN1", f"EGLN1-degrades-{hif}"))
         # unfolded N-glycoprotein load: rises when glycosylation capacity falls
-        self.n.rules.append(Rule_("glyco_capacity",
-                                  f"(glucose_mM + {self.p('f_mannose_glyco')} * mannose_mM) / "
-                                  f"(glucose_mM + {self.p('f_mannose_glyco')} * mannose_mM + "
-                                  f"{self.p('K_glyco_glucose')})", "dimensionless",
-                                  "N-glycosylation capacity from glucose and mannose"))
+        fm = self.p("f_mannose_glyco")
+        self.assign("glyco_capacity",
+                    f"(glucose_mM + {fm} * mannose_mM) / "
+                    f"(glucose_mM + {fm} * mannose_mM + {self.p('K_glyco_glucose')})",
+                    "dimensionless", "N-glycosylation capacity from glucose and mannose")
         sp("UP_load", "cytoplasm", [("ER_stress", 1, {"active"})])
         self.synthesize("UP_load", f"{self.p('k_UP_in')} * (1 - glyco_capacity)", Vc,
                         ("glucose-inhibits-ER_stress", "mannose-inhibits-ER_stress"))
@@ -534,10 +540,6 @@ class _Builder:
                 self.degrade(rel, self.p("kdeg_secreted"), Vm)
 
 
-def Rule_(variable, formula, unit, note):  # noqa: N802 - assignment-rule shorthand
-    return Rule(variable=variable, formula=formula, kind="assignment", unit=unit, note=note)
-
-
 def build_network(kb: Knowledge, params: ParameterSet) -> Network:
     """Compile the knowledge base and curated parameters into a reaction network."""
     b = _Builder(kb, params)
@@ -556,8 +558,6 @@ def build_network(kb: Knowledge, params: ParameterSet) -> Network:
             f"act_{ent}", 1.0, "dimensionless",
             Provenance("derived", None, "fraction of catalytic activity left by inhibitors"))
     for cond, pid in CONDITION_PARAMETERS.items():
-        from ..knowledge.records import SPEC_CONDITIONS
-        from ..units import parse_quantity
         q = parse_quantity(SPEC_CONDITIONS[cond])
         val = q.to("millimolar").magnitude if cond in ("glucose", "mannose") else (
             q.to("nanomolar").magnitude if cond == "estradiol" else q.magnitude)
@@ -569,5 +569,4 @@ def build_network(kb: Knowledge, params: ParameterSet) -> Network:
     net.parameters.update(b.extra)
     from .phenotypes import add_phenotypes
     add_phenotypes(net, kb, params)
-    # sequestering drug doses: boundary species set per experiment
     return net

@@ -53,7 +53,6 @@ def load_parameters(path: str | Path | None = None) -> ParameterSet:
     data = load_yaml(path)
     problems: list[Problem] = []
     params: dict[str, Parameter] = {}
-    refs = data.get("references", {}) if isinstance(data, dict) else {}
     items = data.get("parameters") if isinstance(data, dict) else None
     if not isinstance(items, list):
         raise KnowledgeError(Problem("expected a mapping with a 'parameters' list", file=str(path)))
@@ -89,7 +88,6 @@ def load_parameters(path: str | Path | None = None) -> ParameterSet:
             problems.append(Problem("duplicate parameter id", file=str(path), line=line_of(obj),
                                     item=pid, field="id"))
         params[pid] = Parameter(pid, float(val), str(unit), Provenance(kind, ref, str(note)))
-    del refs
     if problems:
         raise KnowledgeError(problems)
     return ParameterSet("curated", params, str(path))
