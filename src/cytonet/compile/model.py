@@ -49,7 +49,7 @@ PERTURBABLE = ("IL6R", "LIFR", "IL11RA", "IL6ST", "IL7R", "IL2RG", "IL1R1", "JAK
                "JAK3", "TYK2", "STAT3", "STAT5A", "PTPN11", "KRAS", "MAP2K1", "MAPK1", "PIK3CA",
                "AKT1", "MTOR", "IKBKB", "RELA", "NFKBIA", "HIF1A", "EPAS1", "EGLN1", "TP53",
                "ESR1", "EIF2AK3", "ATF4", "SOCS3", "MMP9", "MMP12", "VEGFA", "BCL2", "MCL1",
-               "CCND1", "LIF", "IL6")
+               "CCND1", "MYC", "LIF", "IL6")
 # genes with explicit mRNA: gene -> (transcription-factor inputs, translation under mTORC1?)
 GENES = {
     "SOCS3": ((("STAT3", "STAT3-transcribes-SOCS3"),), False),
@@ -62,6 +62,7 @@ GENES = {
     "MCL1": ((("STAT3", "STAT3-transcribes-MCL1"),), "MTOR-translates-MCL1"),
     "CCND1": ((("STAT3", "STAT3-transcribes-CCND1"), ("STAT5A", "STAT5A-transcribes-CCND1")),
               "MTOR-translates-CCND1"),
+    "MYC": ((("STAT3", "STAT3-transcribes-MYC"),), "MTOR-translates-MYC"),
     "LIF": ((("STAT3", "STAT3-transcribes-LIF"), ("RELA", "RELA-transcribes-LIF"),
              ("EPAS1", "EPAS1-transcribes-LIF"), ("ESR1", "ESR1-transcribes-LIF")), False),
     "IL6": ((("RELA", "RELA-transcribes-IL6"),), False),
