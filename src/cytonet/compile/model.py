@@ -81,7 +81,7 @@ class _Builder:
         self.kb = kb
         self.P = params
         self.n = Network("cytonet")
-        self.used: set[str] = set()
+        self.used: dict[str, None] = {}  # first-use order, so exports are reproducible
         self.extra: dict = {}
 
     def p(self, name: str) -> str:
@@ -89,7 +89,7 @@ class _Builder:
             return self.drug_kd(name)
         if name not in self.P:
             raise KeyError(f"parameter {name!r} is not in parameters.yaml")
-        self.used.add(name)
+        self.used.setdefault(name)
         return name
 
     def drug_kd(self, name: str) -> str:
