@@ -109,8 +109,7 @@ class BareLoop:
         phen = list(model.catalog.kb.phenotypes)
         self.phen, self.targets = [f"phenotype_{p}" for p in phen], [f"target_{p}" for p in phen]
         self.stim_zero = {sid: 0.0 for sid in STIMULUS_SPECIES.values()}
-        self.released = [sid for sid, sp in self.model.network.species.items()
-                         if any("released" in c.states for c in sp.components)]
+        self.released = self.model.network.released_species()
 
     def state(self) -> np.ndarray:
         m = self.rr.model

@@ -68,8 +68,7 @@ def _plain_trajectory(rr, model, sim, exp, readouts, times) -> dict[str, np.ndar
     # stimuli add to the autocrine medium level; secreted:X counts from t = 0
     values.update({STIMULUS_SPECIES[s]: m[f"[{STIMULUS_SPECIES[s]}]"] + nM
                    for s, nM in exp.stimuli})
-    values.update({sid: 0.0 for sid, sp in model.network.species.items()
-                   if any("released" in c.states for c in sp.components)})
+    values.update({sid: 0.0 for sid in model.network.released_species()})
     species = set(model.network.species)
     for key, v in values.items():
         m[f"[{key}]" if key in species else key] = v  # doses are concentrations

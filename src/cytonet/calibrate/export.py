@@ -164,11 +164,6 @@ def _prestimulus_name(exp: Experiment) -> str:
     return petab_id("pre_" + (pre.describe().replace(" ", "")))
 
 
-def _released_species(model) -> list[str]:
-    return [sid for sid, sp in model.network.species.items()
-            if any("released" in c.states for c in sp.components)]
-
-
 _SIMULATORS: dict[int, object] = {}
 
 
@@ -217,7 +212,7 @@ def condition_table(model, experiments: dict[str, Experiment]
         row.update({sid: (_fmt(present[sid] + given[sym]) if sym in given else "")
                     for sym, sid in STIMULUS_SPECIES.items()})
         # secreted:X counts what is released from t = 0 on
-        row.update({sid: "0.0" for sid in _released_species(model)})
+        row.update({sid: "0.0" for sid in model.network.released_species()})
         rows[sim_id] = row
         ids[name] = (pre_id, sim_id)
     df = pd.DataFrame(list(rows.values())).fillna("")

@@ -121,6 +121,11 @@ class Network:
     def volume_of(self, sid: str) -> str:
         return self.compartments[self.species[sid].compartment]
 
+    def released_species(self) -> list[str]:
+        """Medium species that count what the cells released since t = 0 (secreted:X)."""
+        return [sid for sid, sp in self.species.items()
+                if any("released" in c.states for c in sp.components)]
+
     # ------------------------------------------------------------------ readouts
     def species_with(self, entity: str, *, state: str | None = None, mrna: bool | None = None,
                      compartment: str | None = None) -> list[tuple[str, int]]:

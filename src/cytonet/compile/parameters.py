@@ -17,7 +17,7 @@ PARAMETER_SET_DIR = DATA_DIR / "parameter_sets"
 
 
 class ParameterSet:
-    """A named set of parameters; ``with_overrides`` gives a variant (e.g. fitted values)."""
+    """A named set of parameters (the curated one, or a named set from ``load_parameter_set``)."""
 
     def __init__(self, name: str, params: dict[str, Parameter], file: str | None = None):
         self.name = name
@@ -38,13 +38,6 @@ class ParameterSet:
 
     def value(self, pid: str) -> float:
         return self._params[pid].value
-
-    def with_overrides(self, name: str, values: dict[str, float], provenance: Provenance):
-        new = dict(self._params)
-        for k, v in values.items():
-            old = self._params[k]
-            new[k] = Parameter(k, float(v), old.unit, provenance)
-        return ParameterSet(name, new, self.file)
 
 
 def load_parameters(path: str | Path | None = None) -> ParameterSet:

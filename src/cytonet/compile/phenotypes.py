@@ -18,13 +18,12 @@ def parse_driver_readout(readout: str, catalog: Catalog) -> tuple[str, str]:
 def add_phenotypes(net: Network, kb: Knowledge, params) -> None:
     catalog = Catalog(kb)
     net.parameters["n_phenotype_hill"] = params.parameter("n_phenotype_hill")
-    vols = {c: params.value(v) for c, v in net.compartments.items()}
     for ph in kb.phenotypes.values():
         acts = []
         for i, drv in enumerate(ph.drivers):
             kind, ent = parse_driver_readout(drv.readout, catalog)
             x = f"drv_{ph.id}_{i}"
-            net.rules.append(Rule(x, readout_formula(net, kind, ent, vols), "assignment", "nM",
+            net.rules.append(Rule(x, readout_formula(net, kind, ent), "assignment", "nM",
                                   f"{drv.readout}"))
             k = f"K_{ph.id}_{i}"
             net.parameters[k] = Parameter(k, drv.K_nM, "nM", Provenance(

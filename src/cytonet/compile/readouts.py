@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["readout_terms", "readout_formula", "activity_parameter", "INTRACELLULAR_KINDS",
+__all__ = ["readout_species", "readout_terms", "readout_formula", "activity_parameter", "INTRACELLULAR_KINDS",
            "MEDIUM_KINDS"]
 
 from ..errors import Problem, UnknownNameError
@@ -12,14 +12,9 @@ INTRACELLULAR_KINDS = ("phospho", "active", "nuclear", "mRNA", "protein")
 MEDIUM_KINDS = ("secreted", "free")
 
 
-def readout_terms(net: Network, kind: str, entity: str, volumes: dict[str, float]
-                  ) -> list[tuple[str, float]]:
-    """(species id, weight) pairs: value = sum(weight * concentration).
-
-    Intracellular kinds are cell-average concentrations (amount / (V_cyt + V_nuc));
-    medium kinds are medium concentrations. ``entity`` is the model symbol.
-    """
-    vcell = volumes["cytoplasm"] + volumes["nucleus"]
+def readout_species(net: Network, kind: str, entity: str) -> list[tuple[str, int]]:
+    """(species id, copies of ``entity`` counted) for ``KIND:ENTITY``; ``entity`` is the
+    model symbol."""
     if kind == "phospho":
         pairs = net.species_with(entity, state="p", mrna=False)
     elif kind == "active":
@@ -31,7 +26,6 @@ def readout_terms(net: Network, kind: str, entity: str, volumes: dict[str, float
     elif kind == "protein":
         pairs = [(s, c) for s, c in net.species_with(entity, mrna=False)
                  if net.species[s].compartment != "medium"]
-
     elif kind == "secreted":
         # released by the cells since t = 0 (conditioned-medium assays)
         pairs = net.species_with(entity, state="released", mrna=False)
@@ -43,14 +37,21 @@ def readout_terms(net: Network, kind: str, entity: str, volumes: dict[str, float
         raise UnknownNameError(Problem(f"unknown readout kind {kind!r}"))
     if not pairs:
         raise UnknownNameError(Problem(f"the model has no {kind} form of {entity}"))
-    out = []
-    for sid, count in pairs:
-        comp = net.species[sid].compartment
-        if kind in MEDIUM_KINDS:
-            out.append((sid, float(count)))
-        else:
-            out.append((sid, count * volumes[comp] / vcell))
-    return out
+    return pairs
+
+
+def readout_terms(net: Network, kind: str, entity: str, volumes: dict[str, float]
+                  ) -> list[tuple[str, float]]:
+    """(species id, weight) pairs: value = sum(weight * concentration).
+
+    Intracellular kinds are cell-average concentrations (amount / (V_cyt + V_nuc));
+    medium kinds are medium concentrations. ``entity`` is the model symbol.
+    """
+    vcell = volumes["cytoplasm"] + volumes["nucleus"]
+    if kind in MEDIUM_KINDS:
+        return [(sid, float(count)) for sid, count in readout_species(net, kind, entity)]
+    return [(sid, count * volumes[net.species[sid].compartment] / vcell)
+            for sid, count in readout_species(net, kind, entity)]
 
 
 def activity_parameter(net: Network, kind: str, entity: str) -> str | None:
@@ -62,13 +63,12 @@ def activity_parameter(net: Network, kind: str, entity: str) -> str | None:
     return pid if kind == "active" and pid in net.parameters else None
 
 
-def readout_formula(net: Network, kind: str, entity: str, volumes: dict[str, float]) -> str:
+def readout_formula(net: Network, kind: str, entity: str) -> str:
     """The readout as an SBML formula over species concentrations and volume parameters."""
     vol_param = net.compartments
     parts = []
-    for sid, _w in readout_terms(net, kind, entity, volumes):
+    for sid, count in readout_species(net, kind, entity):
         comp = net.species[sid].compartment
-        count = sum(c.count for c in net.species[sid].components if c.entity == entity) or 1
         if kind in MEDIUM_KINDS:
             parts.append(f"{count} * {sid}")
         else:

@@ -99,8 +99,7 @@ class Simulator:
         self.model = model or compile_model()
         self.backend = get_backend(backend)(self.model.sbml, rtol=rtol, atol=atol)
         self._initial = self.backend.get_state()
-        self._released = [sid for sid, sp in self.model.network.species.items()
-                          if any("released" in c.states for c in sp.components)]
+        self._released = self.model.network.released_species()
         self._steady: dict[Experiment, np.ndarray] = {}
         self._reference: np.ndarray | None = None
 
