@@ -10,46 +10,15 @@ import yaml
 from cytonet.experiments.parse import load_observations, parse_observation
 from cytonet.experiments.types import DEFAULT_READOUT_TIME_S, Readout
 
-LITERATURE = Path("/work/shared/observations/literature.yaml")
+# ../shared beside the repository, as in CI
+LITERATURE = Path(__file__).resolve().parents[3] / "shared" / "observations" / "literature.yaml"
 
-SPEC_EXAMPLES = """
-- id: il11-induces-mmp12           # unique, kebab-case
-  claim: IL-11 raises MMP12 expression in lung cancer cells.
-  source: {doi: 10.1038/s41420-026-03163-2}   # doi / pmid (one or a list), seed, note
-  note: free text on choices the source does not fix (optional)
-  readout: mRNA:MMP12
-  at: 24 h                          # or: statistic: max | auc, window: [0 h, 4 h]
-  test:    {cell: lung_cancer, stimuli: {IL11: 10 ng/mL}}
-  control: {cell: lung_cancer}
-  expect: increase                  # increase | decrease | no_change
-  fold: 2                           # optional
-
-- id: il11ra-knockdown-abrogates-mmp12
-  claim: Silencing IL11RA abolishes IL-11-induced MMP12.
-  source: {doi: 10.1038/s41420-026-03163-2}
-  readout: mRNA:MMP12
-  test:     {cell: lung_cancer, stimuli: {IL11: 10 ng/mL}, perturbations: [{knockdown: IL11RA}]}
-  control:  {cell: lung_cancer, stimuli: {IL11: 10 ng/mL}}
-  baseline: {cell: lung_cancer}
-  expect: abrogates
-  by: 0.5                           # optional, default 0.5
-
-- id: il6-pstat3-transient
-  claim: IL-6 activates STAT3 transiently; SOCS3 brings it back down.
-  source: {doi: 10.1042/BJ20030407}
-  readout: phospho:STAT3
-  experiment: {cell: hepatocyte, stimuli: {IL6: 10 ng/mL}}
-  expect: transient
-  peak_between: [10 min, 60 min]
-  falls_below: {fraction: 0.5, by: 4 h}     # of the peak
-"""
+SPEC_EXAMPLES = Path(__file__).resolve().parent / "data" / "spec_examples.yaml"
 
 
 @pytest.fixture(scope="module")
-def spec_file(tmp_path_factory) -> Path:
-    p = tmp_path_factory.mktemp("obs") / "spec.yaml"
-    p.write_text(SPEC_EXAMPLES)
-    return p
+def spec_file() -> Path:
+    return SPEC_EXAMPLES
 
 
 def test_spec_examples_parse(spec_file):
@@ -79,7 +48,7 @@ def test_spec_examples_parse(spec_file):
 
 
 def test_mapping_with_observations_key_and_loaded_data():
-    data = yaml.safe_load(SPEC_EXAMPLES)
+    data = yaml.safe_load(SPEC_EXAMPLES.read_text())
     obs1, p1 = load_observations({"observations": data})
     obs2, p2 = load_observations(data)
     assert p1 == p2 == [] and [o.id for o in obs1] == [o.id for o in obs2]

@@ -19,7 +19,8 @@ from cytonet.report.html import (
 )
 from cytonet.validation.run import ObservationResult, validate_file
 
-LITERATURE = Path("/work/shared/observations/literature.yaml")
+# ../shared beside the repository, as in CI
+LITERATURE = Path(__file__).resolve().parents[3] / "shared" / "observations" / "literature.yaml"
 BAD = Path(__file__).parents[1] / "experiments" / "data" / "bad_observations.yaml"
 
 
