@@ -9,6 +9,7 @@ from cytonet.errors import CytonetError, ExperimentError, InputError, SteadyStat
 from cytonet.experiments import runner
 from cytonet.experiments.parse import parse_experiment
 from cytonet.experiments.types import Experiment, Perturbation, Readout, Request
+from cytonet.simulate.steady import SteadyStateSettings
 
 IL6 = {"cell": "hepatocyte", "stimuli": {"IL6": "10 ng/mL"}}
 
@@ -60,11 +61,11 @@ def test_bare_number_and_negative_dose_in_a_mapping():
 
 
 @pytest.fixture()
-def simulator_without_patience(model, monkeypatch):
+def simulator_without_patience(model):
     """A fresh simulator whose pre-equilibration gives up at once (after the reference)."""
     sim = runner.Simulator(model)
     sim.steady_state(Experiment())
-    monkeypatch.setattr(runner, "STEADY_MAX_CHUNKS", 0)
+    sim.settings = SteadyStateSettings(newton_max_iter=0, max_chunks=0)
     return sim
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import cytonet
-from cytonet.compile.model import STIMULUS_SPECIES
+from cytonet.compile.model import DOSE_SPECIES
 from cytonet.compile.sbml import to_antimony, validate_sbml
 from cytonet.experiments.parse import parse_experiment, parse_readout
 from cytonet.experiments.runner import experiment_values
@@ -65,9 +65,8 @@ def _plain_trajectory(rr, model, sim, exp, readouts, times) -> dict[str, np.ndar
     for sym, v in zip(sim.backend.model.getRateRuleSymbols(), state[n:], strict=True):
         m[sym] = float(v)
     values = experiment_values(model, exp, stimulated=True)
-    # stimuli add to the autocrine medium level; secreted:X counts from t = 0
-    values.update({STIMULUS_SPECIES[s]: m[f"[{STIMULUS_SPECIES[s]}]"] + nM
-                   for s, nM in exp.stimuli})
+    # a stimulus is a bolus that mixes into the conditioned medium; secreted:X counts from t = 0
+    values.update({DOSE_SPECIES[s]: nM for s, nM in exp.stimuli})
     values.update({sid: 0.0 for sid in model.network.released_species()})
     species = set(model.network.species)
     for key, v in values.items():

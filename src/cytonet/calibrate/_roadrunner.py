@@ -1,4 +1,9 @@
-"""One compiled libRoadRunner model per process, reused for every PEtab condition."""
+"""The libRoadRunner backend with the PEtab condition protocol (bulk setters, resets).
+
+One libRoadRunner wrapper: :class:`RoadRunnerModel` is the simulation backend
+(:class:`~cytonet.simulate.roadrunner.RoadRunnerBackend`) plus what PEtab conditions need
+(reset with initial assignments, per-row selections, AMICI-style steady states for
+generic PEtab problems)."""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import SimulationError, SteadyStateError
-from ..simulate.roadrunner import clamp_noise
+from ..simulate.roadrunner import RoadRunnerBackend, clamp_noise
 
 
 @dataclass(frozen=True)
@@ -29,7 +34,7 @@ class SolverSettings:
     Data2Dynamics models whose inputs switch on before 0 (see docs/sobotta2017.md)."""
 
 
-class RoadRunnerModel:
+class RoadRunnerModel(RoadRunnerBackend):
     """A compiled SBML model with bulk setters for parameters and the PEtab condition protocol.
 
     ``selections`` are the roadrunner selection strings returned as columns by
@@ -39,22 +44,24 @@ class RoadRunnerModel:
     def __init__(self, sbml_path: str, selections: list[str], settings: SolverSettings):
         import roadrunner
 
+        super().__init__(str(sbml_path), rtol=settings.rtol, atol=settings.atol,
+                         max_steps=settings.max_steps)
         roadrunner.Logger.setLevel(roadrunner.Logger.LOG_ERROR)
-        self.rr = roadrunner.RoadRunner(str(sbml_path))
-        integrator = self.rr.getIntegrator()
-        integrator.setValue("relative_tolerance", settings.rtol)
-        integrator.setValue("absolute_tolerance", settings.atol)
-        integrator.setValue("maximum_num_steps", settings.max_steps)
-        integrator.setValue("stiff", True)
+        self.rr.getIntegrator().setValue("stiff", True)
         self.settings = settings
         model = self.rr.model
-        self.parameter_ids: list[str] = list(model.getGlobalParameterIds())
         self.species_ids: list[str] = list(model.getFloatingSpeciesIds())
         self.selections = list(selections)
         self.rr.timeCourseSelections = ["time"] + self.selections
         self.default_values = np.array(model.getGlobalParameterValues(), dtype=float)
 
-    def parameter_index(self, pid: str) -> int:
+    def integrate(self, t_end, times, selections):
+        try:
+            return super().integrate(t_end, times, selections)
+        finally:
+            self.rr.timeCourseSelections = ["time"] + self.selections
+
+    def parameter_position(self, pid: str) -> int:
         return self.parameter_ids.index(pid)
 
     # --- condition protocol --------------------------------------------------------------

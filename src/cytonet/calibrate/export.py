@@ -3,19 +3,20 @@
 The exported problem simulates exactly what ``cytonet.experiments.run`` simulates:
 
 * **Conditions.** Each named experiment becomes a simulation condition ``c_<name>`` that sets
-  every per-experiment value of :func:`~cytonet.experiments.runner.experiment_values`
-  (``expr_X`` context levels and perturbations, ``act_X`` drug occupancy, culture
-  conditions, sequestering-drug boundary species) and the stimulus species' initial
-  concentrations (``IL6_m`` ... in nM). Stimulus species the experiment does not add are
-  left blank, so they keep their pre-equilibrated value (autocrine ligand, as in the runner).
+  every value the protocol sets at t = 0 (:func:`~cytonet.experiments.plan.stimulated_values`:
+  ``expr_X`` context levels and perturbations, ``act_X`` drug occupancy, culture
+  conditions, sequestering-drug boundary species, released-species counters at 0) and
+  each stimulus as a bolus in its dose species (``IL6_dose`` ... in nM), which mixes into
+  the conditioned medium (``IL6_m``, holding autocrine ligand) within seconds, so the
+  condition is exact at any parameter values.
 * **Pre-equilibration.** Experiments that share cells (context and perturbations) share a
   condition ``pre_<k>``: the same ``expr_X``/``act_X``/drug values, default culture
   conditions and all stimulus species at 0. It is every measurement's
   ``preequilibrationConditionId``, so the PEtab simulation is: steady state of the
   unstimulated cells, then stimuli and conditions at t = 0.
 * **Observables.** Readout ``KIND:ENTITY`` becomes ``obs_<kind>_<ENTITY>`` with formula
-  ``scale * (sum of weight * species)`` (+ ``offset``), the weights from
-  :meth:`CompiledModel.readout` (cell-average nM). Noise is ``noiseParameter1``: the data's
+  ``scale * (sum of weight * species) [* act_X]`` (+ ``offset``), the readout of the model
+  interface (cell-average nM; ``active:`` readouts of drug targets carry ``act_X``). Noise is ``noiseParameter1``: the data's
   ``sd`` where given, else an estimated ``sd_<observable>``.
 * **Parameters.** Every kinetic parameter of the compiled model is listed at its current
   value (``compile_model()``, i.e. ``parameters.yaml``); the ``estimate`` ones are
@@ -49,7 +50,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..compile.model import STIMULUS_SPECIES
 from ..errors import ExperimentError, PetabError, Problem
 from ..experiments.types import Experiment, Readout
 from . import _columns as C
@@ -154,9 +154,11 @@ def normalise_data(df: pd.DataFrame, file: str | None = None) -> pd.DataFrame:
 
 # ------------------------------------------------------------------------------ model pieces
 def readout_expression(model, readout: Readout) -> str:
-    """``weight * species + ...`` for a readout (cell-average nM, weights from the model)."""
-    terms = model.readout(readout.kind, readout.entity)
-    return " + ".join(f"{_fmt(w)} * {sid}" for sid, w in terms)
+    """``(weight * species + ...) * scale``: the readout of the model interface (cell-average
+    nM; ``active:`` readouts of drug targets times the activity left, ``act_X``)."""
+    rt = model.interface.readout(readout.kind, readout.entity)
+    body = " + ".join(f"{_fmt(w)} * {sel.strip('[]')}" for sel, w in rt.terms)
+    return f"({body}) * {rt.scale}" if rt.scale else body
 
 
 def _prestimulus_name(exp: Experiment) -> str:
@@ -164,55 +166,33 @@ def _prestimulus_name(exp: Experiment) -> str:
     return petab_id("pre_" + (pre.describe().replace(" ", "")))
 
 
-_SIMULATORS: dict[int, object] = {}
-
-
-def _prestimulus_medium(model, exp: Experiment, sids: list[str]) -> dict[str, float]:
-    """Medium concentrations of ``sids`` in the pre-equilibrated cells of ``exp``."""
-    if not sids:
-        return {}
-    from ..experiments.runner import Simulator
-    sim = _SIMULATORS.get(id(model))
-    if sim is None:
-        sim = _SIMULATORS[id(model)] = Simulator(model)
-    sim.backend.set_state(sim.steady_state(exp))
-    return dict(zip(sids, sim.backend.get_values([f"[{sid}]" for sid in sids]), strict=True))
-
-
 def condition_table(model, experiments: dict[str, Experiment]
                     ) -> tuple[pd.DataFrame, dict[str, tuple[str, str]]]:
-    """Condition table and ``name -> (preequilibration id, simulation id)`` per experiment."""
-    from ..experiments.runner import experiment_values
+    """Condition table and ``name -> (preequilibration id, simulation id)`` per experiment.
+
+    The values are the protocol's own (:func:`~cytonet.experiments.plan.prestimulus_values`,
+    :func:`~cytonet.experiments.plan.stimulated_values`): a stimulus is a bolus in its dose
+    species, which mixes into the conditioned medium, so the problem is exact at any
+    parameters."""
+    from ..experiments.plan import prestimulus_values, stimulated_values
 
     rows: dict[str, dict] = {}
     ids: dict[str, tuple[str, str]] = {}
-    stim_cols = list(STIMULUS_SPECIES.values())
+    stim_cols = list(model.interface.stimulus_species.values())
     for name, exp in experiments.items():
         pre_id = _prestimulus_name(exp)
         if pre_id not in rows:
-            vals = experiment_values(model, exp.prestimulus(), stimulated=False)
             row = {C.CONDITION_ID: pre_id,
                    C.CONDITION_NAME: "pre-equilibration: " + (exp.prestimulus().describe())}
-            row.update({k: _fmt(v) for k, v in vals.items()})
+            row.update({k: _fmt(v) for k, v in prestimulus_values(model, exp).items()})
             row.update({sid: "0.0" for sid in stim_cols})
             rows[pre_id] = row
         sim_id = petab_id("c_" + name)
         if sim_id in rows:
             raise PetabError(Problem(f"experiment names {name!r} and another give the same "
                                      f"PEtab id {sim_id!r}", item=name))
-        vals = experiment_values(model, exp, stimulated=True)
         row = {C.CONDITION_ID: sim_id, C.CONDITION_NAME: exp.describe()}
-        row.update({k: _fmt(v) for k, v in vals.items()})
-        # stimuli are added to the medium the cells already conditioned (autocrine IL-6, LIF):
-        # PEtab v1 conditions can only set values, so the pre-equilibrated level at the
-        # nominal parameters is added here (exact at nominal values, an approximation when
-        # a fit moves the autocrine level); absent stimuli keep their pre-equilibrated value
-        given = dict(exp.stimuli)
-        present = _prestimulus_medium(model, exp, [STIMULUS_SPECIES[s] for s in given])
-        row.update({sid: (_fmt(present[sid] + given[sym]) if sym in given else "")
-                    for sym, sid in STIMULUS_SPECIES.items()})
-        # secreted:X counts what is released from t = 0 on
-        row.update({sid: "0.0" for sid in model.network.released_species()})
+        row.update({k: _fmt(v) for k, v in stimulated_values(model, exp).items()})
         rows[sim_id] = row
         ids[name] = (pre_id, sim_id)
     df = pd.DataFrame(list(rows.values())).fillna("")

@@ -28,6 +28,12 @@ class CompiledModel:
         return to_sbml(self.network)
 
     @cached_property
+    def interface(self):
+        """The model's handles as data (:class:`~cytonet.compile.interface.ModelInterface`)."""
+        from .interface import model_interface
+        return model_interface(self)
+
+    @cached_property
     def volumes(self) -> dict[str, float]:
         return {c: self.network.parameters[v].value for c, v in self.network.compartments.items()}
 

@@ -20,7 +20,7 @@ their targets (``drug_NAME``, concentration = dose).
 from __future__ import annotations
 
 __all__ = ["build_network", "PERTURBABLE", "DRUG_ACTIVITY_TARGETS", "CONDITION_PARAMETERS",
-           "STIMULUS_SPECIES", "ALPHA_RECEPTOR_ROUTES"]
+           "STIMULUS_SPECIES", "DOSE_SPECIES", "ALPHA_RECEPTOR_ROUTES"]
 
 from ..knowledge.records import SPEC_CONDITIONS, Knowledge
 from ..units import parse_quantity
@@ -30,6 +30,10 @@ from .parameters import ParameterSet
 # stimulus symbol -> medium species
 STIMULUS_SPECIES = {"IL6": "IL6_m", "LIF": "LIF_m", "IL11": "IL11_m", "IL7": "IL7_m",
                     "IL1B": "IL1B_m", "sIL6R": "sIL6R_m"}
+# stimulus symbol -> the bolus added at t = 0; it mixes into the medium species in seconds
+# (k_mix_medium), so "add a dose to the conditioned medium" is a value to set, which SBML
+# and PEtab conditions can express at any parameters
+DOSE_SPECIES = {sym: f"{sym}_dose" for sym in STIMULUS_SPECIES}
 # spec condition -> model parameter (value in the spec's unit)
 CONDITION_PARAMETERS = {"glucose": "glucose_mM", "oxygen": "oxygen_pct", "mannose": "mannose_mM",
                         "estradiol": "estradiol_nM"}
@@ -162,6 +166,10 @@ class _Builder:
         for lig in ("IL6", "LIF", "IL11", "IL7", "IL1B", "sIL6R"):
             sp(f"{lig}_m", "medium", [lig])
             self.degrade(f"{lig}_m", self.p("kdeg_ligand_medium"), Vm)
+            # IL6_dose -> IL6_m: the added bolus mixing into the medium
+            sp(DOSE_SPECIES[lig], "medium", [(lig, 1, ("dose",))])
+            self.convert(DOSE_SPECIES[lig], f"{lig}_m", self.p("k_mix_medium"), Vm, (),
+                         f"mix_{lig}", template="mix")
         # JAK1 and JAK3 pools; receptor chains; constitutive JAK association
         sp("JAK1", "cytoplasm", ["JAK1"])
         self.turnover("JAK1", "JAK1", Vc)

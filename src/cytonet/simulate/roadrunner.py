@@ -22,17 +22,21 @@ def clamp_noise(model, floor: float = 1e-18) -> None:
 
 
 class RoadRunnerBackend(AbstractBackend):
-    name = "roadrunner"
+    """libRoadRunner (CVODE, LLVM JIT). ``sbml`` is SBML text or a file path."""
 
-    def __init__(self, sbml: str, rtol: float = 1e-8, atol: float = 1e-12):
+    name = "roadrunner"
+    capabilities = frozenset({"integrate", "rhs", "parameter_vector", "rate_rules"})
+
+    def __init__(self, sbml: str, rtol: float = 1e-8, atol: float = 1e-12,
+                 max_steps: int = 200000):
         import roadrunner
         roadrunner.Logger.setLevel(roadrunner.Logger.LOG_FATAL)
         roadrunner.Logger.disableConsoleLogging()
-        self.rr = roadrunner.RoadRunner(sbml)
+        self.rr = roadrunner.RoadRunner(str(sbml))
         integ = self.rr.getIntegrator()
         integ.setValue("relative_tolerance", rtol)
         integ.setValue("absolute_tolerance", atol)
-        integ.setValue("maximum_num_steps", 200000)
+        integ.setValue("maximum_num_steps", max_steps)
         self.rr.timeCourseSelections = ["time"]
         self.model = self.rr.model
         self._rate_rule_ids = list(self.model.getRateRuleSymbols())
@@ -40,6 +44,50 @@ class RoadRunnerBackend(AbstractBackend):
         # species are set as concentrations ("[id]"); a bare id would set the amount
         self._species = set(self.model.getFloatingSpeciesIds()) | set(
             self.model.getBoundarySpeciesIds())
+        self.parameter_ids = list(self.model.getGlobalParameterIds())
+        self._pindex = {p: i for i, p in enumerate(self.parameter_ids)}
+        self._initial = self.get_state()
+
+    # -------------------------------------------------------- parameters as a vector
+    def parameter_index(self, ids) -> np.ndarray:
+        try:
+            return np.array([self._pindex[p] for p in ids], dtype=int)
+        except KeyError as exc:
+            raise SimulationError(f"the model has no global parameter {exc.args[0]!r}") from None
+
+    def get_parameter_vector(self, idx: np.ndarray) -> np.ndarray:
+        vals = np.asarray(self.model.getGlobalParameterValues(), dtype=float)
+        return vals[np.asarray(idx, dtype=int)]
+
+    def set_parameter_vector(self, idx: np.ndarray, values: np.ndarray) -> None:
+        if len(idx):
+            self.model.setGlobalParameterValues(np.asarray(idx, dtype=np.int32),
+                                                np.asarray(values, dtype=float))
+
+    def initial_state(self) -> np.ndarray:
+        return self._initial.copy()
+
+    # -------------------------------------------------------- right-hand side
+    # Over floating-species concentrations; rate-rule variables (cytonet: phenotype scores
+    # relaxing to their targets) are read and set separately (their rates cost a selection
+    # each, too slow for a Jacobian).
+    def rhs_state(self) -> np.ndarray:
+        return np.asarray(self.model.getFloatingSpeciesConcentrations(), dtype=float)
+
+    def set_rhs_state(self, x: np.ndarray) -> None:
+        self.model.setFloatingSpeciesConcentrations(np.asarray(x, dtype=float))
+
+    def rhs(self, x: np.ndarray) -> np.ndarray:
+        m = self.model
+        m.setFloatingSpeciesConcentrations(x)
+        return np.asarray(m.getFloatingSpeciesConcentrationRates(), dtype=float)
+
+    def rule_ids(self) -> list[str]:
+        return list(self._rate_rule_ids)
+
+    def rule_rates(self) -> np.ndarray:
+        rr = self.rr
+        return np.array([rr.getValue(k + "'") for k in self._rate_rule_ids], dtype=float)
 
     def set_values(self, values: dict[str, float]) -> None:
         m = self.model
