@@ -20,10 +20,10 @@ lif_glc:
   cell: lung_cancer
   conditions: {glucose: 0.5 mM}
 """
-READOUTS = ["phospho:STAT3", "active:mTOR", "mRNA:SOCS3", "protein:SOCS3", "nuclear:STAT3",
+READOUTS = ["phospho:STAT3", "active:MTOR", "mRNA:SOCS3", "protein:SOCS3", "nuclear:STAT3",
             "secreted:LIF", "free:IL6", "phenotype:proliferation"]
 TIMES_S = [0.0, 600.0, 3600.0, 4 * 3600.0, 86400.0]
-MOVED = {"kon_IL6_IL6R": 2.0, "kdeact_JAK": 0.5, "ksyn_SOCS3": 1.7}
+MOVED = {"kon_IL6_IL6R": 2.0, "kdeact_JAK": 0.5, "kdeg_SOCS3": 1.7}
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +49,8 @@ def test_exported_observables_carry_the_drug_activity_factor(problem):
     prob, _ = problem
     obs = pd.read_csv(prob.yaml_path.parent / "observables.tsv", sep="\t").set_index(
         "observableId")
-    assert obs.loc["obs_active_MTOR", "observableFormula"].endswith("* act_MTOR")
+    assert obs.loc["obs_active_MTOR", "observableFormula"].endswith("* act_MTOR)")
+    assert "act_" not in obs.loc["obs_phospho_STAT3", "observableFormula"]
 
 
 def test_petab_route_equals_cytonet_run_at_nominal_parameters(problem):
