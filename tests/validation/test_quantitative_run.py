@@ -7,37 +7,14 @@ from __future__ import annotations
 import json
 import math
 
-import numpy as np
 import pytest
-from validation_helpers import FakeSimulator, make_observation
+from validation_helpers import EC50_NM, IC50_NM, HillSimulator, make_observation
 
-from cytonet.experiments.types import Result
 from cytonet.validation.run import build_requests, validate_file, validate_observations
 
 HEP = {"cell": "hepatocyte"}
 IL6 = {"cell": "hepatocyte", "stimuli": {"IL6": "10 ng/mL"}}
 MW_IL6 = 20.9
-EC50_NM = 0.1  # the Hill simulator's EC50 of IL-6 (nM) ...
-IC50_NM = 300.0  # ... and IC50 of any drug (nM)
-
-
-class HillSimulator(FakeSimulator):
-    """Traces 0.1 + Hill(IL-6 dose) x drug inhibition, rising over ~10 min."""
-
-    def __call__(self, requests, workers=None):
-        self.calls.append(list(requests))
-        out = []
-        for r in requests:
-            if self.fail(r):
-                out.append(Result(r, error="solver failed: CVODE error -4"))
-                continue
-            t = np.asarray(r.times)
-            il6 = dict(r.experiment.stimuli).get("IL6", 0.0)
-            left = np.prod([1 / (1 + p.dose_nM / IC50_NM) for p in r.experiment.perturbations
-                            if p.kind == "drug"])
-            v = 0.1 + il6 / (il6 + EC50_NM) * left * (1 - np.exp(-t / 600))
-            out.append(Result(r, {ro: v for ro in r.readouts}))
-        return out
 
 
 def quantitative():

@@ -84,7 +84,7 @@ class ObservationResult:
         if self.error is not None:
             return "\n".join(f"ERROR {p}" for p in self.problems) or f"ERROR {self.id}: {self.error}"
         t = format_threshold(self.threshold, self.unit)
-        unit = f" {self.unit}" if self.unit else ""
+        unit = f" {self.unit}" if self.unit and _json_number(self.value) is not None else ""
         return (f"{self.status} {self.id}: {format_value(self.value)}{unit} vs {self.op} {t} "
                 f"({self.detail})")
 
