@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from validation_helpers import FakeSimulator
+from validation_helpers import FakeSimulator, HillSimulator, make_observation
 
 from cytonet.report.html import (
     GROUPS,
@@ -15,9 +16,11 @@ from cytonet.report.html import (
     load_failure_reasons,
     pathway_of,
     render_html,
+    render_range_png,
+    render_traces_png,
     write_report,
 )
-from cytonet.validation.run import ObservationResult, validate_file
+from cytonet.validation.run import ObservationResult, validate_file, validate_observations
 
 # ../shared beside the repository, as in CI
 LITERATURE = Path(__file__).resolve().parents[3] / "shared" / "observations" / "literature.yaml"
@@ -141,3 +144,67 @@ def test_render_html_escapes_text(small_card):
         dataclasses.replace(small_card.results[0], claim="<script>alert(1)</script>")])
     text = render_html(card, network=False)
     assert "<script>alert" not in text and "&lt;script&gt;" in text
+
+
+@pytest.fixture(scope="module")
+def quant_card():
+    obs = [
+        make_observation(id="ec50", expect="ec50", at="1 h", experiment={"cell": "hepatocyte"},
+                         scan={"stimulus": "IL6", "from": "0.001 ng/mL", "to": "1000 ng/mL"},
+                         within=["1 ng/mL", "3 ng/mL"]),
+        make_observation(id="ic50", expect="ic50", at="1 h",
+                         experiment={"cell": "hepatocyte", "stimuli": {"IL6": "10 ng/mL"}},
+                         scan={"drug": "ruxolitinib", "from": "1 nM", "to": "10 uM"},
+                         within=["10 nM", "100 nM"]),
+        make_observation(id="no-ec50", expect="ec50", at="1 h", readout="mRNA:SOCS3",
+                         experiment={"cell": "hepatocyte"},
+                         scan={"stimulus": "LIF", "from": "1 pM", "to": "1 nM"},
+                         within=["1 pM", "1 nM"]),
+        make_observation(id="peak", expect="peak_time", within=["5 min", "1 h"],
+                         experiment={"cell": "hepatocyte", "stimuli": {"IL6": "10 ng/mL"}}),
+        make_observation(id="frac", expect="fraction_of_peak", at="4 h", within=[0.5, 1],
+                         experiment={"cell": "hepatocyte", "stimuli": {"IL6": "10 ng/mL"}}),
+        make_observation(id="ratio-zero", expect="ratio", at="1 h", within=[2, 5],
+                         test={"cell": "hepatocyte"},
+                         control={"cell": "hepatocyte", "stimuli": {"IL6": "1 nM"}}),
+        make_observation(id="v1-up", expect="increase", at="1 h",
+                         test={"cell": "hepatocyte", "stimuli": {"IL6": "10 ng/mL"}},
+                         control={"cell": "hepatocyte"}),
+    ]
+    return validate_observations(obs, simulate=HillSimulator())
+
+
+def test_quantitative_section(quant_card, tmp_path):
+    page = write_report(quant_card, tmp_path, reasons={}, network=False)
+    text = page.read_text()
+    parsed = Page(text)
+    assert "quantitative" in parsed.ids and parsed.external == []
+    body = "".join(parsed.text)
+    quant = quant_card.quantitative
+    assert len(quant) == 6
+    median = quant_card.median_fold_error
+    assert f"median fold error {median:.3g}" in body
+    assert f"{len(quant)} quantitative observations" in body
+    # one image per observation card, one value-vs-range strip per quantitative observation
+    assert len(parsed.imgs) == len(quant_card.results) + len(quant)
+    strips = [i for i in parsed.imgs if i["alt"].endswith(": value vs range")]
+    assert [i["alt"].split(":")[0] for i in strips] == [r.id for r in quant]
+    assert all(i["src"].startswith("data:image/png;base64,") for i in parsed.imgs)
+    assert "[10, 100] nM" in body and "[1, 3] ng/mL" in body
+    assert "scan: ruxolitinib 1-10000 nM (25 doses)" in body
+    # the section links to each observation's card
+    assert {f"#obs-{r.id}" for r in quant} <= set(parsed.links)
+
+
+def test_quantitative_figures_render_every_case(quant_card):
+    # a value in range, outside it, none (no-ec50), zero (ratio-zero), a time and a fraction
+    for r in quant_card.quantitative:
+        assert render_range_png(r).startswith("data:image/png;base64,")
+        assert render_traces_png(r).startswith("data:image/png;base64,")
+    assert math.isnan(quant_card.result("no-ec50").value)
+    assert quant_card.result("ratio-zero").value < 1
+
+
+def test_no_quantitative_section_for_v1_cards(small_card):
+    text = render_html(small_card, network=False)
+    assert 'id="quantitative"' not in text and "median fold error" not in text

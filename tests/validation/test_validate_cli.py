@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from validation_helpers import FakeSimulator
+from validation_helpers import FakeSimulator, HillSimulator
 
 import cytonet.validation.run as run
 from cytonet.cli import main
@@ -148,3 +148,90 @@ def test_report_cli(capsys, good_file, tmp_path):
     assert rc == 0 and lines[-1] == "1 passed, 1 failed"
     assert (out / "index.html").is_file()
     assert json.loads((out / "scorecard.json").read_text())["passed"] == 1
+
+
+QUANT = GOOD + """\
+- id: il6-ec50
+  claim: IL-6 activates STAT3 with an EC50 in this range.
+  source: {pmid: 123}
+  readout: phospho:STAT3
+  at: 30 min
+  experiment: {cell: hepatocyte}
+  scan: {stimulus: IL6, from: 0.001 ng/mL, to: 1000 ng/mL}
+  expect: ec50
+  within: [1 ng/mL, 3 ng/mL]
+- id: rux-ic50
+  claim: Ruxolitinib blocks IL-6-induced pSTAT3 with an IC50 in this range.
+  source: {pmid: 123}
+  readout: phospho:STAT3
+  at: 30 min
+  experiment: {cell: hepatocyte, stimuli: {IL6: 10 ng/mL}}
+  scan: {drug: ruxolitinib, from: 1 nM, to: 10 uM}
+  expect: ic50
+  within: [10 nM, 100 nM]
+- id: il6-ratio
+  claim: IL-6 raises pSTAT3 by this much.
+  source: {pmid: 123}
+  readout: phospho:STAT3
+  test: {cell: hepatocyte, stimuli: {IL6: 20 ng/mL}}
+  control: {cell: hepatocyte}
+  expect: ratio
+  within: [2, 50]
+"""
+
+
+@pytest.fixture
+def quant_file(tmp_path, monkeypatch) -> Path:
+    monkeypatch.setattr(run, "_default_simulate", lambda: HillSimulator())
+    p = tmp_path / "quant.yaml"
+    p.write_text(QUANT)
+    return p
+
+
+def test_quantitative_line_before_the_closing_line(capsys, quant_file):
+    rc, lines, err = cli(capsys, "validate", "--observations", str(quant_file))
+    assert rc == 0 and err == ""
+    ic50 = next(ln for ln in lines if ln.startswith("FAIL rux-ic50: "))
+    assert " nM vs in [10, 100] nM (" in ic50 and "fold outside range 3" in ic50
+    assert lines[-3].startswith("validated 5 observations in ")
+    # fold errors 0 (ec50), ~3 (ic50), 0 (ratio): median 0
+    assert lines[-2] == "quantitative: 3 observations, median fold error 0"
+    assert lines[-1] == "3 passed, 2 failed"
+
+
+def test_no_quantitative_line_without_quantitative_observations(capsys, good_file):
+    _, lines, _ = cli(capsys, "validate", "--observations", str(good_file))
+    assert not any(ln.startswith("quantitative:") for ln in lines)
+
+
+def test_json_with_quantitative_results(capsys, quant_file):
+    rc, lines, _ = cli(capsys, "validate", "--json", "--observations", str(quant_file))
+    data = json.loads("\n".join(lines))
+    assert rc == 0 and data["median_fold_error"] == 0.0
+    res = {r["id"]: r for r in data["results"]}
+    assert set(res["rux-ic50"]) == {"id", "passed", "value", "threshold", "detail",
+                                    "fold_error"}
+    assert res["rux-ic50"]["threshold"] == [10.0, 100.0]
+    assert res["rux-ic50"]["fold_error"] == pytest.approx(res["rux-ic50"]["value"] / 100)
+    assert set(res["il6-up"]) == {"id", "passed", "value", "threshold", "detail"}
+
+
+def test_quantitative_line_counts_those_without_a_value():
+    from cytonet.cli.validate import quantitative_line
+    from cytonet.validation.run import ObservationResult, Scorecard
+    rs = [ObservationResult(id=f"q{i}", passed=False, expect="ec50", fold_error=f)
+          for i, f in enumerate([1.5, float("nan"), 2.0, 4.0])]
+    card = Scorecard(results=rs)
+    assert quantitative_line(card) == ("quantitative: 4 observations, median fold error 2 "
+                                       "(1 without a measured value)")
+    card = Scorecard(results=rs[1:2])
+    assert quantitative_line(card) == ("quantitative: 1 observations, median fold error n/a "
+                                       "(1 without a measured value)")
+
+
+def test_report_cli_with_quantitative_observations(capsys, quant_file, tmp_path):
+    out = tmp_path / "rep"
+    rc, lines, _ = cli(capsys, "report", "--out", str(out), "--observations", str(quant_file))
+    assert rc == 0 and lines[-2] == "quantitative: 3 observations, median fold error 0"
+    assert 'id="quantitative"' in (out / "index.html").read_text()
+    assert json.loads((out / "scorecard.json").read_text())["median_fold_error"] == 0.0

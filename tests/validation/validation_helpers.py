@@ -1,4 +1,4 @@
-"""Shared helpers for the validation tests: observations from dicts and a fake simulator."""
+"""Shared helpers for the validation tests: observations from dicts and fake simulators."""
 
 from __future__ import annotations
 
@@ -55,4 +55,27 @@ class FakeSimulator:
                 continue
             t = np.asarray(r.times)
             out.append(Result(r, {ro: analytic_trace(r.experiment, t) for ro in r.readouts}))
+        return out
+
+
+EC50_NM = 0.1  # HillSimulator's EC50 of IL-6 (nM) ...
+IC50_NM = 300.0  # ... and IC50 of any drug (nM)
+
+
+class HillSimulator(FakeSimulator):
+    """Traces 0.1 + Hill(IL-6 dose) x drug inhibition, rising over ~10 min."""
+
+    def __call__(self, requests, workers=None):
+        self.calls.append(list(requests))
+        out = []
+        for r in requests:
+            if self.fail(r):
+                out.append(Result(r, error="solver failed: CVODE error -4"))
+                continue
+            t = np.asarray(r.times)
+            il6 = dict(r.experiment.stimuli).get("IL6", 0.0)
+            left = np.prod([1 / (1 + p.dose_nM / IC50_NM) for p in r.experiment.perturbations
+                            if p.kind == "drug"])
+            v = 0.1 + il6 / (il6 + EC50_NM) * left * (1 - np.exp(-t / 600))
+            out.append(Result(r, {ro: v for ro in r.readouts}))
         return out

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from .validate import observation_files, positive_int
+from .validate import observation_files, positive_int, quantitative_line
 
 
 def register(subparsers) -> None:
@@ -45,6 +45,8 @@ def run_report(args: argparse.Namespace) -> int:
         print(f"ERROR {p}", file=sys.stderr)
     print(f"wrote {page} and {page.parent / 'scorecard.json'} in "
           f"{time.perf_counter() - t0:.1f} s")
+    if card.quantitative:
+        print(quantitative_line(card))
     print(f"{card.passed} passed, {card.failed} failed"
           + (f", {card.errors} could not be run" if card.errors else ""))
     if args.strict and card.errors:

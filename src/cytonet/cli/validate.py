@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-__all__ = ["register", "run_validate", "default_observations_file", "positive_int"]
+__all__ = ["register", "run_validate", "default_observations_file", "positive_int",
+           "quantitative_line"]
 
 import argparse
+import math
 import sys
 import time
 from importlib import resources
@@ -39,11 +41,26 @@ def observation_files(args: argparse.Namespace) -> list[Path]:
     return [path]
 
 
+def quantitative_line(card) -> str:
+    """``quantitative: N observations, median fold error X`` (v1.1 kinds judged), noting
+    those without a measured value (not in the median)."""
+    from ..validation.expectations import format_value
+
+    n = len(card.quantitative)
+    without = sum(r.fold_error is None or math.isnan(r.fold_error) for r in card.quantitative)
+    median = card.median_fold_error
+    line = (f"quantitative: {n} observations, median fold error "
+            f"{'n/a' if median is None else format_value(median)}")
+    return line + (f" ({without} without a measured value)" if without else "")
+
+
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "validate", help="check the model against published observations",
         description="Run every observation (spec/experiments.md format) against the model and "
-                    "print PASS/FAIL per observation, closing with 'N passed, N failed'. "
+                    "print PASS/FAIL per observation, then (when there are quantitative "
+                    "observations) their count and median fold error, closing with "
+                    "'N passed, N failed'. "
                     "Exit status: 2 if any observation could not be parsed or run; "
                     "1 with --strict if any failed; 0 otherwise.")
     p.add_argument("--observations", action="append", type=Path, metavar="FILE",
@@ -89,6 +106,8 @@ def run_validate(args: argparse.Namespace) -> int:
         errors = f"; {card.errors} could not be run" if card.errors else ""
         print(f"validated {judged} observations in {card.elapsed_s:.1f} s "
               f"({card.n_requests} distinct simulations{compile_note}){errors}")
+        if card.quantitative:
+            print(quantitative_line(card))
         print(f"{card.passed} passed, {card.failed} failed")
     if card.errors:
         return 2

@@ -1,4 +1,4 @@
-"""Parse experiments and observations written in the shared format (spec/experiments.md, v1).
+"""Parse experiments and observations written in the shared format (spec/experiments.md, v1.1).
 
 Two entry points:
 
@@ -11,20 +11,26 @@ Two entry points:
 
 Parsing runs in two passes per observation: shape (keys, types, units) and meaning (names
 resolve in the catalog, the expectation has the experiments and thresholds it needs).
+
+v1.1 adds the quantitative kinds (:data:`QUANTITATIVE`): a range ``within: [LOW, HIGH]``
+kept in the unit it is written in (:attr:`Observation.within_unit`), and for ``ec50`` /
+``ic50`` a dose :class:`Scan` of one stimulus or drug, which :meth:`Observation.simulations`
+expands into one experiment per dose (plus the zero dose).
 """
 
 from __future__ import annotations
 
 __all__ = [
-    "EXPECTATIONS", "STATISTICS", "DEFAULT_THRESHOLDS", "OBSERVATION_KEYS", "EXPERIMENT_KEYS",
-    "PERTURBATION_KINDS", "LIMITS", "Source", "Observation", "parse_experiment",
+    "EXPECTATIONS", "QUANTITATIVE", "STATISTICS", "DEFAULT_THRESHOLDS", "OBSERVATION_KEYS",
+    "EXPERIMENT_KEYS", "PERTURBATION_KINDS", "SCAN_KEYS", "DEFAULT_SCAN_POINTS",
+    "DEFAULT_PEAK_WINDOW_S", "LIMITS", "Source", "Scan", "Observation", "parse_experiment",
     "parse_readout", "parse_observation", "load_observations",
 ]
 
 import difflib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,10 +38,13 @@ import numpy as np
 
 from .._yaml import line_of, load_yaml
 from ..errors import ExperimentError, InputError, Problem
-from ..units import parse_quantity, to_molar_nM, to_seconds
+from ..units import Q_, parse_quantity, to_molar_nM, to_seconds
 from .types import DEFAULT_READOUT_TIME_S, READOUT_KINDS, Experiment, Perturbation, Readout
 
-EXPECTATIONS = ("increase", "decrease", "no_change", "abrogates", "transient", "sustained")
+# v1 kinds, then the quantitative kinds of v1.1
+QUANTITATIVE = ("ec50", "ic50", "peak_time", "ratio", "fraction_of_peak")
+EXPECTATIONS = ("increase", "decrease", "no_change", "abrogates", "transient", "sustained",
+                *QUANTITATIVE)
 STATISTICS = ("max", "auc")
 # Default thresholds of the spec's table; an observation may set its own.
 DEFAULT_THRESHOLDS = {"fold": 1.5, "tolerance": 1.25, "by": 0.5, "fraction": 0.5}
@@ -45,20 +54,34 @@ _PERTURBATION_EXTRAS = {"knockdown": ("efficiency",), "knockout": (), "overexpre
                         "drug": ("dose",)}
 OBSERVATION_KEYS = ("id", "claim", "source", "note", "readout", "at", "statistic", "window",
                     "test", "control", "baseline", "experiment", "expect", "fold", "tolerance",
-                    "by", "peak_between", "falls_below", "until", "fraction")
+                    "by", "peak_between", "falls_below", "until", "fraction", "within", "scan")
 SOURCE_KEYS = ("doi", "pmid", "seed", "note")
+SCAN_KEYS = ("stimulus", "drug", "from", "to", "points")
+DEFAULT_SCAN_POINTS = 25
+DEFAULT_PEAK_WINDOW_S = (0.0, 86400.0)  # peak_time: [0 h, 24 h]
 
-# What each expectation needs (required experiments, allowed experiments, allowed thresholds).
+# What each expectation needs: required experiments, optional experiments, allowed thresholds.
 _ROLES = {
-    "increase": (("test", "control"), ("fold",)),
-    "decrease": (("test", "control"), ("fold",)),
-    "no_change": (("test", "control"), ("tolerance",)),
-    "abrogates": (("test", "control", "baseline"), ("by",)),
-    "transient": (("experiment",), ("peak_between", "falls_below")),
-    "sustained": (("experiment",), ("until", "fraction")),
+    "increase": (("test", "control"), (), ("fold",)),
+    "decrease": (("test", "control"), (), ("fold",)),
+    "no_change": (("test", "control"), (), ("tolerance",)),
+    "abrogates": (("test", "control", "baseline"), (), ("by",)),
+    "transient": (("experiment",), (), ("peak_between", "falls_below")),
+    "sustained": (("experiment",), (), ("until", "fraction")),
+    "ec50": (("experiment",), (), ("within",)),
+    "ic50": (("experiment",), ("baseline",), ("within",)),
+    "peak_time": (("experiment",), (), ("within",)),
+    "ratio": (("test", "control"), (), ("within",)),
+    "fraction_of_peak": (("experiment",), (), ("within",)),
 }
 _ALL_ROLES = ("test", "control", "baseline", "experiment")
-_ALL_THRESHOLDS = ("fold", "tolerance", "by", "peak_between", "falls_below", "until", "fraction")
+_ALL_THRESHOLDS = ("fold", "tolerance", "by", "peak_between", "falls_below", "until", "fraction",
+                   "within")
+# What a scan varies for each scanning kind, and an example range for each quantitative kind.
+_SCANNED = {"ec50": "stimulus", "ic50": "drug"}
+_WITHIN_EXAMPLE = {"ec50": "[0.05 ng/mL, 1 ng/mL]", "ic50": "[50 nM, 500 nM]",
+                   "peak_time": "[15 min, 45 min]", "ratio": "[2, 5]",
+                   "fraction_of_peak": "[0.1, 0.5]"}
 
 # Doses beyond these are typing mistakes, not experiments.
 LIMITS = {
@@ -70,6 +93,7 @@ LIMITS = {
     "oxygen": 100.0,             # percent
     "overexpress_fold": 1e4,
     "time_s": 365 * 86400.0,     # a year
+    "scan_points": 1000,         # doses in one scan
 }
 # Conditions: model unit and the molecular weight (kDa) used for mass concentrations.
 _CONDITION_UNITS = {"glucose": ("mM", 0.18016), "mannose": ("mM", 0.18016),
@@ -79,6 +103,15 @@ def _round(x: float) -> float:
     return float(f"{x:.12g}")
 
 
+# what 'experiment' is, said when it is missing
+_EXPERIMENT_NOTE = {
+    "transient": " (transient and sustained judge the time course of one 'experiment')",
+    "sustained": " (transient and sustained judge the time course of one 'experiment')",
+    "peak_time": " (peak_time judges the time course of one 'experiment')",
+    "fraction_of_peak": " (fraction_of_peak judges the time course of one 'experiment')",
+    "ec50": " (the cells the scanned stimulus is added to)",
+    "ic50": " (the stimulated cells the scanned drug is added to)",
+}
 _KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 
@@ -106,12 +139,59 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Scan:
+    """A dose scan (ec50 / ic50): ``points`` log-spaced doses of one stimulus or drug.
+
+    ``name`` is the canonical stimulus symbol or drug name; doses are molar (nM). The zero
+    dose is always simulated too: it is the observation's ``experiment`` itself.
+
+    >>> Scan("stimulus", "IL6", 1.0, 100.0, 3).doses_nM()
+    (1.0, 10.0, 100.0)
+    """
+
+    kind: str  # 'stimulus' | 'drug'
+    name: str
+    from_nM: float
+    to_nM: float
+    points: int = DEFAULT_SCAN_POINTS
+
+    def doses_nM(self) -> tuple[float, ...]:
+        """The scanned doses (nM), ascending, log-spaced from ``from_nM`` to ``to_nM``."""
+        return tuple(_round(float(d)) for d in np.geomspace(self.from_nM, self.to_nM,
+                                                              self.points))
+
+    def at_dose(self, exp: Experiment, dose_nM: float) -> Experiment:
+        """``exp`` with the scanned stimulus or drug added at ``dose_nM`` (0: ``exp`` itself)."""
+        if dose_nM == 0:
+            return exp
+        if self.kind == "stimulus":
+            return replace(exp, stimuli=tuple(sorted((*exp.stimuli, (self.name, dose_nM)))))
+        drug = Perturbation("drug", self.name, dose_nM=dose_nM)
+        return replace(exp, perturbations=tuple(sorted((*exp.perturbations, drug),
+                                                       key=lambda p: (p.kind, p.target))))
+
+    def describe(self, unit: str = "nM", scale: float = 1.0) -> str:
+        """``'IL6 0.001-1000 ng/mL (25 doses)'``, doses divided by ``scale`` (nM per ``unit``)."""
+        def num(x: float) -> str:
+            return f"{float(f'{x:.4g}'):g}"
+        return f"{self.name} {num(self.from_nM / scale)}-{num(self.to_nM / scale)} {unit} " \
+               f"({self.points} doses)"
+
+
+@dataclass(frozen=True)
 class Observation:
     """One published finding, parsed: experiments in model units, times in seconds.
 
     ``statistic`` is ``'at'`` (value at ``at_s``), ``'max'`` or ``'auc'`` over ``window_s``,
-    or ``'trace'`` for ``transient``/``sustained``, which judge the whole time course of
-    ``experiment``. Thresholds left ``None`` take the spec's defaults (:meth:`threshold`).
+    or ``'trace'`` for ``transient``/``sustained``/``peak_time``/``fraction_of_peak``, which
+    judge the time course of ``experiment`` (``peak_time`` over ``window_s``,
+    ``fraction_of_peak`` up to ``at_s``). Thresholds left ``None`` take the spec's defaults
+    (:meth:`threshold`).
+
+    Quantitative kinds (v1.1) hold ``within`` = (low, high) in ``within_unit`` as written
+    (the low end's unit; '' for plain ratios and fractions); ``within_scale`` is model units
+    (nM or s) per one ``within_unit``. ``ic50`` always has a ``baseline``: the one given, else
+    ``experiment`` without its stimuli.
     """
 
     id: str
@@ -134,9 +214,18 @@ class Observation:
     falls_below_by_s: float | None = None
     until_s: float | None = None
     fraction: float | None = None
+    within: tuple[float, float] | None = None
+    within_unit: str = ""
+    within_scale: float = 1.0
+    scan: Scan | None = None
     note: str = ""
     file: str | None = None
     line: int | None = None
+
+    @property
+    def is_quantitative(self) -> bool:
+        """One of the v1.1 kinds, judged against a range ``within``."""
+        return self.expect in QUANTITATIVE
 
     def threshold(self, name: str) -> float:
         """A threshold as set by the observation, else the spec default."""
@@ -151,9 +240,31 @@ class Observation:
     def experiments(self) -> dict[str, Experiment]:
         return {r: getattr(self, r) for r in self.roles}
 
+    def simulations(self) -> dict[str, Experiment]:
+        """Every experiment to simulate, by trace label: the roles, and for a scan
+        ``experiment`` (the zero dose), ``scan[0]`` ... ``scan[n-1]`` (ascending doses of
+        :meth:`Scan.doses_nM`) and, for ic50, ``baseline``."""
+        if self.scan is None:
+            return self.experiments()
+        out = {"experiment": self.experiment}
+        for i, dose in enumerate(self.scan.doses_nM()):
+            out[f"scan[{i}]"] = self.scan.at_dose(self.experiment, dose)
+        if self.baseline is not None:
+            out["baseline"] = self.baseline
+        return out
+
+    @property
+    def trace_roles(self) -> tuple[str, ...]:
+        """The labels of :meth:`simulations`: one trace each for the verdict."""
+        return tuple(self.simulations())
+
     @property
     def end_s(self) -> float:
         """The last time the expectation needs."""
+        if self.expect == "peak_time":
+            return float(self.window_s[1])
+        if self.expect == "fraction_of_peak":
+            return float(self.at_s)
         if self.statistic == "at":
             return float(self.at_s)
         if self.statistic in STATISTICS:
@@ -166,7 +277,15 @@ class Observation:
         """Times (s) to simulate: ``n`` points over [0, end] plus every exact time used."""
         end = self.end_s
         pts = [np.linspace(0.0, end, n)]
-        if self.statistic == "at":
+        if self.expect in ("peak_time", "fraction_of_peak"):
+            # the time of a peak needs a fine grid: dense linear, and geometric from 1 s so
+            # that early peaks (minutes) are resolved to a few per cent
+            a, b = self.window_s if self.expect == "peak_time" else (0.0, self.at_s)
+            pts += [np.linspace(a, b, 2 * n - 1), [a, b]]
+            lo = max(a, 1.0)
+            if b > lo:
+                pts.append(np.geomspace(lo, b, n))
+        elif self.statistic == "at":
             pts.append([self.at_s])
         elif self.statistic in STATISTICS:
             pts.append(np.linspace(self.window_s[0], self.window_s[1], 121))
@@ -576,31 +695,57 @@ def parse_observation(obj: Any, file: str | None = None, catalog=None, index: in
         if role in obj:
             exps[role] = _parse_experiment(obj[role], _Sub(ctx, obj, role), catalog, role)
     if expect is not None:
-        needed, thresholds = _ROLES[expect]
+        needed, optional, thresholds = _ROLES[expect]
         for role in needed:
             if role not in obj:
-                extra = (" (transient and sustained judge the time course of one 'experiment')"
-                         if role == "experiment" else "")
+                extra = _EXPERIMENT_NOTE.get(expect, "") if role == "experiment" else ""
                 ctx.add(f"missing required field: expect {expect!r} needs "
                         f"{', '.join(needed)}{extra}", obj, None, role)
+        takes = ", ".join(needed) + "".join(f", optional {r}" for r in optional)
         for role in _ALL_ROLES:
-            if role in obj and role not in needed:
-                ctx.add(f"{role!r} is not used with expect {expect!r} (it takes "
-                        f"{', '.join(needed)})", obj, role)
+            if role in obj and role not in needed + optional:
+                ctx.add(f"{role!r} is not used with expect {expect!r} (it takes {takes})",
+                        obj, role)
         for t in _ALL_THRESHOLDS:
             if t in obj and t not in thresholds:
                 ctx.add(f"{t!r} is not a threshold of expect {expect!r} (it takes "
                         f"{', '.join(thresholds)})", obj, t)
+        if "scan" in obj and expect not in _SCANNED:
+            ctx.add(f"'scan' is not used with expect {expect!r} (only ec50 and ic50 scan a dose)",
+                    obj, "scan")
 
     # ---- when the readout is taken
     statistic, at_s, window_s = "at", None, None
-    trace_kind = expect in ("transient", "sustained")
-    if trace_kind:
+    if expect in ("transient", "sustained"):
         statistic = "trace"
         for k in ("at", "statistic", "window"):
             if k in obj:
                 ctx.add(f"{k!r} is not used with expect {expect!r}, which judges the time course "
                         "(use peak_between/falls_below or until)", obj, k)
+    elif expect == "peak_time":
+        statistic = "trace"
+        if "at" in obj:
+            ctx.add("'at' is not used with expect 'peak_time', which takes the time of the "
+                    "maximum over 'window' (default [0 h, 24 h])", obj, "at")
+        if present("statistic") and obj["statistic"] != "max":
+            ctx.add(f"expect 'peak_time' takes the maximum over 'window'; statistic may only be "
+                    f"'max', got {obj['statistic']!r}", obj, "statistic")
+        window_s = (_time_pair(ctx, obj, "window", "window") if present("window")
+                    else DEFAULT_PEAK_WINDOW_S)
+    elif expect == "fraction_of_peak":
+        statistic = "trace"
+        for k in ("statistic", "window"):
+            if k in obj:
+                ctx.add(f"{k!r} is not used with expect 'fraction_of_peak', which divides the "
+                        "value at 'at' by the maximum over [0, at]", obj, k)
+        if not present("at"):
+            missing("at", "a time such as '4 h': expect 'fraction_of_peak' divides the value "
+                          "at 'at' by the maximum over [0, at]")
+        else:
+            at_s = _time(ctx, obj["at"], obj, "at", "at")
+            if at_s is not None and at_s <= 0:
+                ctx.add("at must be after t = 0", obj, "at")
+                at_s = None
     else:
         if present("statistic"):
             stat = obj["statistic"]
@@ -621,6 +766,26 @@ def parse_observation(obj: Any, file: str | None = None, catalog=None, index: in
             at_s = _time(ctx, obj["at"], obj, "at", "at")
         elif readout is not None:
             at_s = DEFAULT_READOUT_TIME_S[readout.kind]
+
+    # ---- quantitative kinds (v1.1): the scan and the range
+    quant: dict[str, Any] = {}
+    if expect in _SCANNED:
+        if not present("scan"):
+            missing("scan", f"expect {expect!r} needs {{{_SCANNED[expect]}: NAME, from: DOSE, "
+                            "to: DOSE}")
+        else:
+            quant["scan"] = _parse_scan(ctx, obj, expect, catalog)
+            _check_scanned_not_dosed(ctx, obj, quant["scan"], exps.get("experiment"), catalog)
+    if expect in QUANTITATIVE:
+        if not present("within"):
+            missing("within", f"a range [LOW, HIGH] such as {_WITHIN_EXAMPLE[expect]}")
+        else:
+            rng = _parse_within(ctx, obj, expect, quant.get("scan"), catalog)
+            if rng is not None:
+                quant["within"], quant["within_unit"], quant["within_scale"] = rng
+    if expect == "ic50" and exps.get("baseline") is None and exps.get("experiment") is not None:
+        # default baseline: the experiment without its stimuli
+        exps["baseline"] = replace(exps["experiment"], stimuli=())
 
     # ---- thresholds
     vals: dict[str, Any] = {}
@@ -677,7 +842,7 @@ def parse_observation(obj: Any, file: str | None = None, catalog=None, index: in
         statistic=statistic, at_s=at_s, window_s=window_s,
         test=exps.get("test"), control=exps.get("control"), baseline=exps.get("baseline"),
         experiment=exps.get("experiment"), note=note.strip(), file=file, line=line_of(obj),
-        **vals,
+        **vals, **quant,
     ), []
 
 
@@ -721,6 +886,181 @@ def _parse_source(obj: Mapping, ctx: _Ctx) -> Source | None:
     if not out and len(ctx.problems) == n:
         ctx.add("a source needs at least one of doi, pmid, seed or note", obj, "source")
     return Source(**out) if len(ctx.problems) == n else None
+
+
+# --------------------------------------------------------------------------- v1.1 scans, ranges
+
+def _scan_mw(kind: str, name: str, catalog) -> float | None:
+    """Molecular weight (kDa) of a scanned stimulus or drug, for mass doses."""
+    if kind == "drug":
+        return catalog.kb.drugs[name].mw_kda
+    ent = catalog.kb.entities.get(name)
+    return ent.mw_kda if ent else None
+
+
+def _parse_scan(ctx: _Ctx, obj: Mapping, expect: str, catalog) -> Scan | None:
+    """``scan: {stimulus|drug: NAME, from: DOSE, to: DOSE, points: N}``; None on problems."""
+    raw = obj["scan"]
+    want = _SCANNED[expect]
+    example = (f"{{{want}: {'IL6' if want == 'stimulus' else 'ruxolitinib'}, from: "
+               f"{'0.001 ng/mL' if want == 'stimulus' else '1 nM'}, to: "
+               f"{'1000 ng/mL' if want == 'stimulus' else '10 uM'}}}")
+    if not isinstance(raw, Mapping):
+        ctx.add(f"expected a scan mapping such as {example}, got {raw!r}", obj, "scan")
+        return None
+    n_before = len(ctx.problems)
+    _unknown_keys(ctx, raw, SCAN_KEYS, "scan", "a scan")
+    kinds = [k for k in ("stimulus", "drug") if k in raw]
+    name = None
+    if len(kinds) != 1:
+        found = "got both" if kinds else f"got keys {[str(k) for k in raw]}"
+        ctx.add(f"a scan names exactly one of stimulus, drug; {found} (expected e.g. {example})",
+                obj, "scan")
+    elif kinds[0] != want:
+        other = "ec50" if want == "drug" else "ic50"
+        ctx.add(f"expect {expect!r} scans a {want} ({example}), got {kinds[0]} "
+                f"{raw[kinds[0]]!r} (a {kinds[0]} dose is scanned with expect {other!r})",
+                raw, kinds[0], f"scan.{kinds[0]}")
+    else:
+        where = ctx.where(raw, want, f"scan.{want}")
+        index = catalog.stimuli if want == "stimulus" else catalog.drugs
+        try:
+            name = index.resolve(raw[want], where=where)
+        except InputError as exc:
+            ctx.take(exc, where)
+
+    doses: dict[str, float] = {}
+    for key in ("from", "to"):
+        fld = f"scan.{key}"
+        if raw.get(key) is None:
+            ctx.add("missing required field (a dose such as "
+                    f"'{'0.001 ng/mL' if want == 'stimulus' else '1 nM'}')", raw, None, fld)
+            continue
+        where = ctx.where(raw, key, fld)
+        try:
+            q = parse_quantity(raw[key], where=where, kind="concentration")
+            if q.magnitude <= 0:
+                ctx.add(f"{key} {raw[key]!r} must be above zero: the doses of a scan are "
+                        "log-spaced (the zero dose is always run as well)", raw, key, fld)
+                continue
+            if name is None:
+                continue  # the name is wrong: it is reported; mass doses cannot be converted
+            doses[key] = to_molar_nM(q, _scan_mw(want, name, catalog), what=name, where=where)
+        except InputError as exc:
+            ctx.take(exc, where)
+    if "from" in doses and "to" in doses:
+        limit = LIMITS["stimulus_nM" if want == "stimulus" else "drug_nM"]
+        if doses["to"] <= doses["from"]:
+            ctx.add(f"to {raw['to']!r} must be above from {raw['from']!r}", raw, "to", "scan.to")
+        elif doses["to"] > limit:
+            ctx.add(f"to {raw['to']!r} of {name} is {doses['to']:.3g} nM, above "
+                    f"{'1 mM: not a plausible cytokine dose' if want == 'stimulus' else '1 M'}; "
+                    "check the unit", raw, "to", "scan.to")
+
+    points = DEFAULT_SCAN_POINTS
+    if "points" in raw:
+        v = raw["points"]
+        ok = _is_number(v) and np.isfinite(v) and float(v).is_integer()
+        if not ok or not 2 <= v <= LIMITS["scan_points"]:
+            ctx.add(f"expected a whole number of doses from 2 to {LIMITS['scan_points']}, "
+                    f"got {v!r}", raw, "points", "scan.points")
+        else:
+            points = int(v)
+    if len(ctx.problems) > n_before or name is None:
+        return None
+    return Scan(want, name, _round(doses["from"]), _round(doses["to"]), points)
+
+
+def _check_scanned_not_dosed(ctx: _Ctx, obj: Mapping, scan: Scan | None,
+                             exp: Experiment | None, catalog) -> None:
+    """The scanned stimulus or drug must not also be given a dose in ``experiment``."""
+    if scan is None or exp is None:
+        return
+    raw = obj["experiment"]
+    if scan.kind == "stimulus":
+        if scan.name not in dict(exp.stimuli):
+            return
+        stim = raw["stimuli"]
+        key = next(str(k) for k in stim if catalog.stimuli.lookup(str(k)) == {scan.name})
+        ctx.add(f"{scan.name} is the scanned stimulus (scan.stimulus), so 'experiment' must not "
+                f"also give it a dose; got {stim[key]!r} (remove it from the experiment)",
+                stim, key, f"experiment.stimuli.{key}")
+        return
+    if not any(p.kind == "drug" and p.target == scan.name for p in exp.perturbations):
+        return
+    for i, item in enumerate(raw["perturbations"]):
+        if isinstance(item, Mapping) and "drug" in item and \
+                catalog.drugs.lookup(str(item["drug"])) == {scan.name}:
+            ctx.add(f"{scan.name} is the scanned drug (scan.drug), so 'experiment' must not also "
+                    f"give it a dose; got {item.get('dose')!r} (remove it from the experiment)",
+                    item, "drug", f"experiment.perturbations[{i}]")
+
+
+_QUANTITY_TEXT = re.compile(r"^\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?\s*(.*?)\s*$")
+
+
+def _parse_within(ctx: _Ctx, obj: Mapping, expect: str, scan: Scan | None, catalog
+                  ) -> tuple[tuple[float, float], str, float] | None:
+    """``within: [LOW, HIGH]`` -> ((low, high) in the low end's unit, that unit, model units
+    per unit); None on problems. Doses for ec50/ic50, times for peak_time, plain numbers for
+    ratio and fraction_of_peak."""
+    v = obj["within"]
+    example = _WITHIN_EXAMPLE[expect]
+    if not isinstance(v, list) or len(v) != 2:
+        ctx.add(f"expected a range [LOW, HIGH] such as {example}, got {v!r}", obj, "within")
+        return None
+    n_before = len(ctx.problems)
+    if expect in ("ratio", "fraction_of_peak"):
+        what = "a ratio" if expect == "ratio" else "a fraction of the peak"
+        ends = []
+        for x in v:
+            if not _is_number(x) or not np.isfinite(x) or x < 0:
+                ctx.add(f"expected two plain numbers >= 0 such as {example} ({what} has no "
+                        f"unit), got {x!r}", obj, "within")
+            else:
+                ends.append(float(x))
+        if len(ends) < 2:
+            return None
+        low, high = ends
+        unit, scale = "", 1.0
+        if expect == "fraction_of_peak" and low > 1:
+            ctx.add(f"low {v[0]!r} is above 1: the value divided by the peak is at most 1",
+                    obj, "within")
+    else:
+        kind = "time" if expect == "peak_time" else "concentration"
+        where = ctx.where(obj, "within")
+        qs = []
+        for x in v:
+            try:
+                qs.append(parse_quantity(x, where=where, kind=kind))
+            except InputError as exc:
+                ctx.take(exc, where)
+        if len(qs) < 2:
+            return None
+        unit = _QUANTITY_TEXT.match(v[0]).group(1)
+        if kind == "time":
+            to_model = to_seconds
+        elif scan is None:
+            if not all(q.check("[substance]/[length]**3") for q in qs):
+                return None  # mass doses need the scanned name, whose problem is reported
+            to_model = to_molar_nM
+        else:
+            mw = _scan_mw(scan.kind, scan.name, catalog)
+
+            def to_model(q):
+                return to_molar_nM(q, mw, what=scan.name, where=where)
+        try:
+            scale = to_model(Q_(1.0, qs[0].units))
+            low = float(qs[0].magnitude)
+            high = to_model(qs[1]) / scale
+        except InputError as exc:
+            ctx.take(exc, where)
+            return None
+    if low > high:
+        ctx.add(f"low {v[0]!r} is above high {v[1]!r} (expected [LOW, HIGH])", obj, "within")
+    if len(ctx.problems) > n_before:
+        return None
+    return (low, _round(high)), unit, _round(scale)
 
 
 def _read(source: Any) -> tuple[list[tuple[Any, str | None]], list[Problem]]:

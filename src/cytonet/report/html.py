@@ -3,8 +3,11 @@
 :func:`write_report` writes ``DIR/index.html`` and ``DIR/scorecard.json``. The page has a
 header with the totals and times, then the scorecard grouped by seed system and, within
 each system, by pathway; each observation shows its claim, sources (DOI / PubMed links),
-a small plot of the simulated traces with the readout time marked, the verdict, and for
-failures the reason. It closes with a drawing of the model's knowledge graph.
+a small plot of the simulated traces with the readout time marked (for a dose scan, the
+dose-response), the verdict, and for failures the reason. Quantitative observations (v1.1)
+also get a section of their own: each measured value against its literature range on a log
+axis, and their median fold error. The page closes with a drawing of the model's knowledge
+graph.
 
 Grouping rules (first match wins; see :data:`GROUP_RULES`):
 
@@ -21,12 +24,14 @@ The pathway of an observation is that of its readout (:func:`pathway_of`).
 from __future__ import annotations
 
 __all__ = ["GROUPS", "GROUP_RULES", "PATHWAYS", "classify", "pathway_of", "load_failure_reasons",
-           "render_traces_png", "render_network_png", "render_html", "write_report"]
+           "render_traces_png", "render_dose_response_png", "render_range_png",
+           "render_network_png", "render_html", "write_report"]
 
 import base64
 import datetime as _dt
 import html
 import io
+import math
 import re
 import time
 from collections.abc import Mapping
@@ -40,7 +45,12 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from .._yaml import line_of, load_yaml  # noqa: E402
 from ..errors import InputError, Problem  # noqa: E402
-from ..validation.expectations import format_value  # noqa: E402
+from ..validation.expectations import (  # noqa: E402
+    dose_response,
+    format_threshold,
+    format_value,
+    readout_value,
+)
 from ..validation.run import ObservationResult, Scorecard  # noqa: E402
 
 LIF = "LIF regulation and signaling"
@@ -174,13 +184,19 @@ def render_traces_png(result: ObservationResult, dpi: int = 70) -> str:
         ax.text(0.5, 0.5, "not run:\nsee the error below", ha="center", va="center",
                 fontsize=9, color="#a33")
         return _png(fig)
+    if obs.scan is not None:
+        return render_dose_response_png(result, dpi=dpi)
     end = obs.end_s
     unit, scale = ("min", 60.0) if end <= 3 * 3600 else ("h", 3600.0)
     for role, tr in result.traces.items():
         colour, style = _ROLE_STYLE.get(role, ("black", "-"))
         ax.plot(tr.times / scale, tr.values, style, color=colour, lw=1.4, label=role)
     mark = dict(color="#2c7", lw=1.0, ls=":")
-    if obs.statistic == "at":
+    if obs.expect == "peak_time":
+        ax.axvspan(obs.window_s[0] / scale, obs.window_s[1] / scale, color="#2c7", alpha=0.08)
+        low, high = (x * obs.within_scale / scale for x in obs.within)
+        ax.axvspan(low, high, color="#2c7", alpha=0.25)
+    elif obs.expect == "fraction_of_peak" or obs.statistic == "at":
         ax.axvline(obs.at_s / scale, **mark)
     elif obs.window_s is not None:
         ax.axvspan(obs.window_s[0] / scale, obs.window_s[1] / scale, color="#2c7", alpha=0.15)
@@ -194,6 +210,67 @@ def render_traces_png(result: ObservationResult, dpi: int = 70) -> str:
     ax.set_ylabel(result.readout, fontsize=7, labelpad=1)
     ax.tick_params(labelsize=6, pad=1)
     ax.legend(fontsize=6, frameon=False, loc="best")
+    return _png(fig)
+
+
+def render_dose_response_png(result: ObservationResult, dpi: int = 70) -> str:
+    """A scan's dose-response on a log dose axis (in the unit of ``within``): the readout at
+    each dose, the zero-dose value (and the ic50 baseline) as lines, the range shaded and
+    the measured EC50 / IC50 marked."""
+    fig = Figure(figsize=(3.4, 2.1), dpi=dpi)
+    ax = fig.add_axes((0.16, 0.2, 0.8, 0.72))
+    obs = result.observation
+    k = obs.within_scale
+    doses, values = dose_response(obs, result.traces)
+    ax.plot(doses / k, values, "o-", color="#1f5fa8", ms=2.5, lw=1.2, label=obs.scan.name)
+    ax.axhline(readout_value(obs, result.traces["experiment"]), color="#555555", lw=0.8,
+               ls="--", label="zero dose")
+    if "baseline" in result.traces:
+        ax.axhline(readout_value(obs, result.traces["baseline"]), color="#999999", lw=0.8,
+                   ls=":", label="baseline")
+    ax.set_xscale("log")
+    ax.axvspan(*obs.within, color="#2c7", alpha=0.2)
+    if result.value is not None and math.isfinite(result.value) and result.value > 0:
+        ax.axvline(result.value, color="#c0392b" if result.status == "FAIL" else "#1e7b34",
+                   lw=1.0)
+    ax.set_xlabel(f"{obs.scan.name} ({obs.within_unit or 'nM'})", fontsize=7, labelpad=1)
+    ax.set_ylabel(result.readout, fontsize=7, labelpad=1)
+    ax.tick_params(labelsize=6, pad=1)
+    ax.legend(fontsize=6, frameon=False, loc="best")
+    return _png(fig)
+
+
+def render_range_png(result: ObservationResult, dpi: int = 70) -> str:
+    """One quantitative result on a log axis: the literature range shaded, the measured value
+    as a dot (an arrow at the edge when it is 0, infinite or off the axis; none when there
+    is no value)."""
+    fig = Figure(figsize=(3.6, 0.55), dpi=dpi)
+    ax = fig.add_axes((0.03, 0.45, 0.94, 0.5))
+    low, high = result.threshold
+    value = result.value
+    shown = [x for x in (low, high, value) if x is not None and math.isfinite(x) and x > 0]
+    lo_lim, hi_lim = min(shown) / 3, max(shown) * 3
+    ax.set_xscale("log")
+    ax.set_xlim(lo_lim, hi_lim)
+    ax.set_ylim(0, 1)
+    ax.axvspan(max(low, lo_lim), high, ymin=0.25, ymax=0.75, color="#2c7", alpha=0.35)
+    colour = "#1e7b34" if result.status == "PASS" else "#c0392b"
+    if value is not None and not math.isnan(value):
+        if value <= 0:
+            ax.annotate("", (lo_lim, 0.5), (lo_lim * 1.6, 0.5),
+                        arrowprops=dict(arrowstyle="->", color=colour))
+        elif math.isinf(value):
+            ax.annotate("", (hi_lim, 0.5), (hi_lim / 1.6, 0.5),
+                        arrowprops=dict(arrowstyle="->", color=colour))
+        else:
+            ax.plot([value], [0.5], "o", color=colour, ms=6)
+    else:
+        ax.text(math.sqrt(lo_lim * hi_lim), 0.5, "no value", ha="center", va="center",
+                fontsize=7, color=colour)
+    ax.yaxis.set_visible(False)
+    for side in ("left", "right", "top"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(labelsize=6, pad=1)
     return _png(fig)
 
 
@@ -244,6 +321,7 @@ margin:.6em 0;border-radius:4px} .obs.PASS{border-left-color:#2a9d3a}
 .obs h4{margin:0 0 .3em 0;font-family:monospace} .claim{margin:.2em 0}
 .meta{font-size:.85em;color:#555} .reason{background:#fff4f2;padding:.3em .5em;margin-top:.3em}
 .errmsg{font-family:monospace;font-size:.85em;white-space:pre-wrap}
+.quant td{vertical-align:middle} .quant img{display:block}
 """
 
 
@@ -268,6 +346,8 @@ def _result_html(r: ObservationResult, reasons: Mapping[str, str], anchors: set[
         parts.append(f'<div class="meta">sources: {", ".join(links + extra) or "none"}</div>')
     if obs is not None:
         exps = "; ".join(f"{role}: {_esc(e.describe())}" for role, e in obs.experiments().items())
+        if obs.scan is not None:
+            exps += f"; scan: {_esc(obs.scan.describe(obs.within_unit or 'nM', obs.within_scale))}"
         parts.append(f'<div class="meta">{_esc(r.readout)}, expect {_esc(obs.expect)} &mdash; '
                      f'{exps}</div>')
     if r.status == "ERROR":
@@ -275,9 +355,10 @@ def _result_html(r: ObservationResult, reasons: Mapping[str, str], anchors: set[
         parts.append(f'<div class="reason">could not be run:<div class="errmsg">{_esc(msgs)}'
                      "</div></div>")
     else:
-        t = r.threshold if isinstance(r.threshold, str) else format_value(r.threshold)
-        parts.append(f"<div><b>{format_value(r.value)}</b> vs {_esc(r.op)} {_esc(t)}: "
-                     f"{_esc(r.detail)}</div>")
+        t = format_threshold(r.threshold, r.unit)
+        unit = f" {r.unit}" if r.unit and _has_value(r) else ""
+        parts.append(f"<div><b>{format_value(r.value)}{_esc(unit)}</b> vs {_esc(r.op)} "
+                     f"{_esc(t)}: {_esc(r.detail)}</div>")
         if r.status == "FAIL":
             reason = f'<div class="reason"><b>why it fails:</b> {_esc(r.detail)}'
             if r.id in reasons:
@@ -285,6 +366,39 @@ def _result_html(r: ObservationResult, reasons: Mapping[str, str], anchors: set[
             parts.append(reason + "</div>")
     parts.append("</div></div>")
     return "\n".join(parts)
+
+
+def _has_value(r: ObservationResult) -> bool:
+    return r.value is not None and math.isfinite(r.value)
+
+
+def _quantitative_html(card: Scorecard) -> list[str]:
+    """The quantitative section: the median fold error and one row per judged quantitative
+    observation (value vs range on a log axis, fold error)."""
+    rs = card.quantitative
+    if not rs:
+        return []
+    median = card.median_fold_error
+    out = ['<h2 id="quantitative">Quantitative findings</h2>',
+           f'<p class="totals"><span>{len(rs)} quantitative observations</span>'
+           f'<span>median fold error {"n/a" if median is None else format_value(median)}'
+           "</span></p>",
+           '<p class="meta">Each measured value (dot) against the literature range (band) on a '
+           "log axis; the fold error is how many fold the value lies outside the range (0 "
+           "inside).</p>",
+           '<table class="summary quant"><tr><th>observation</th><th>expect</th><th>value</th>'
+           "<th>range</th><th>fold error</th><th>value vs range</th></tr>"]
+    for r in rs:
+        unit = f" {r.unit}" if r.unit and _has_value(r) else ""
+        fold = "n/a" if r.fold_error is None else format_value(r.fold_error)
+        out.append(f'<tr><td><a href="#obs-{_esc(r.id)}" class="{r.status.lower()}">'
+                   f"{r.status} {_esc(r.id)}</a></td><td>{_esc(r.expect)}</td>"
+                   f"<td>{format_value(r.value)}{_esc(unit)}</td>"
+                   f"<td>{_esc(format_threshold(r.threshold, r.unit))}</td><td>{fold}</td>"
+                   f'<td><img src="{render_range_png(r)}" alt="{_esc(r.id)}: value vs range" '
+                   'width="252" height="38"></td></tr>')
+    out.append("</table>")
+    return out
 
 
 def render_html(card: Scorecard, reasons: Mapping[str, str] | None = None, kb=None,
@@ -296,7 +410,7 @@ def render_html(card: Scorecard, reasons: Mapping[str, str] | None = None, kb=No
     for r in card.results:
         grouped.setdefault(classify(r), {}).setdefault(pathway_of(r.readout) if r.readout
                                                        else "Other readouts", []).append(r)
-    body: list[str] = []
+    body: list[str] = _quantitative_html(card)
     rows = []
     anchors: set[str] = set()
     for g in GROUPS:
@@ -337,6 +451,11 @@ def render_html(card: Scorecard, reasons: Mapping[str, str] | None = None, kb=No
         '<table class="summary"><tr><th>system</th><th>observations</th><th>pass</th>'
         "<th>fail</th><th>error</th></tr>", *rows, "</table>",
     ]
+    if card.quantitative:
+        median = card.median_fold_error
+        head.append(f'<p class="meta"><a href="#quantitative">{len(card.quantitative)} '
+                    "quantitative observations</a>, median fold error "
+                    f'{"n/a" if median is None else format_value(median)}</p>')
     return "\n".join(head + body + ["</body></html>"])
 
 

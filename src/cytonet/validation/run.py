@@ -11,6 +11,11 @@ makes an *error* result for every observation that needed it; the others are jud
 usual. :func:`validate_file` also loads the observations and turns every parse
 problem into an error result, so nothing is ever silently skipped.
 
+A dose scan (ec50 / ic50, v1.1) is one experiment per dose plus the zero dose
+(:meth:`~cytonet.experiments.parse.Observation.simulations`), in the same de-duplicated
+batch as everything else. Quantitative results carry ``fold_error``; the scorecard reports
+their median (:attr:`Scorecard.median_fold_error`).
+
 The simulator is ``simulate(requests, workers=None) -> list[Result]`` with results in
 request order and failures reported in ``Result.error``; by default it is
 ``cytonet.experiments.runner.simulate_requests``, imported only when needed.
@@ -31,21 +36,26 @@ from typing import Any
 import numpy as np
 
 from ..errors import Problem
-from ..experiments.parse import Observation, Source, load_observations
+from ..experiments.parse import QUANTITATIVE, Observation, Source, load_observations
 from ..experiments.types import Experiment, Readout, Request, Result
-from .expectations import Trace, format_value, verdict
+from .expectations import Trace, format_threshold, format_value, verdict
 
 Simulate = Callable[..., list[Result]]
 
 
 @dataclass
 class ObservationResult:
-    """The outcome of one observation: a verdict, or an error saying why it could not run."""
+    """The outcome of one observation: a verdict, or an error saying why it could not run.
+
+    Quantitative kinds (v1.1) give ``value`` in ``unit`` (that of ``within``), ``threshold``
+    as ``(low, high)`` and ``fold_error``, the fold the value lies outside the range (0
+    inside; NaN when no value could be measured).
+    """
 
     id: str
     passed: bool
     value: float | None = None
-    threshold: float | str | None = None
+    threshold: float | str | tuple[float, float] | None = None
     detail: str = ""
     error: str | None = None
     op: str = ""
@@ -58,6 +68,12 @@ class ObservationResult:
     problems: list[Problem] = field(default_factory=list)
     file: str | None = None
     line: int | None = None
+    unit: str = ""
+    fold_error: float | None = None
+
+    @property
+    def is_quantitative(self) -> bool:
+        return self.expect in QUANTITATIVE
 
     @property
     def status(self) -> str:
@@ -67,16 +83,26 @@ class ObservationResult:
         """``PASS id: value vs threshold (detail)``; error results list their problems."""
         if self.error is not None:
             return "\n".join(f"ERROR {p}" for p in self.problems) or f"ERROR {self.id}: {self.error}"
-        t = self.threshold if isinstance(self.threshold, str) else format_value(self.threshold)
-        return f"{self.status} {self.id}: {format_value(self.value)} vs {self.op} {t} ({self.detail})"
+        t = format_threshold(self.threshold, self.unit)
+        unit = f" {self.unit}" if self.unit and _json_number(self.value) is not None else ""
+        return (f"{self.status} {self.id}: {format_value(self.value)}{unit} vs {self.op} {t} "
+                f"({self.detail})")
 
     def as_dict(self) -> dict[str, Any]:
+        """The spec's keys; compatible extensions: ``error`` on results that could not be run,
+        ``fold_error`` on judged quantitative results (null when unknown or infinite)."""
+        if isinstance(self.threshold, str):
+            threshold = self.threshold
+        elif isinstance(self.threshold, (tuple, list)):
+            threshold = [_json_number(x) for x in self.threshold]
+        else:
+            threshold = _json_number(self.threshold)
         out = {"id": self.id, "passed": bool(self.passed), "value": _json_number(self.value),
-               "threshold": (self.threshold if isinstance(self.threshold, str)
-                             else _json_number(self.threshold)),
-               "detail": self.detail}
+               "threshold": threshold, "detail": self.detail}
         if self.error is not None:
             out["error"] = self.error
+        elif self.is_quantitative:
+            out["fold_error"] = _json_number(self.fold_error)
         return out
 
 
@@ -105,6 +131,19 @@ class Scorecard:
         return sum(r.status == "FAIL" for r in self.results)
 
     @property
+    def quantitative(self) -> list[ObservationResult]:
+        """The judged (PASS or FAIL) results of quantitative kinds."""
+        return [r for r in self.results if r.is_quantitative and r.status != "ERROR"]
+
+    @property
+    def median_fold_error(self) -> float | None:
+        """Median fold error of the quantitative results that have a value (an infinite fold
+        error counts); None when there are none."""
+        folds = [r.fold_error for r in self.quantitative
+                 if r.fold_error is not None and not math.isnan(r.fold_error)]
+        return float(np.median(folds)) if folds else None
+
+    @property
     def errors(self) -> int:
         """Observations that could not be run, plus file-level problems (e.g. bad YAML)."""
         return sum(r.status == "ERROR" for r in self.results) + \
@@ -114,12 +153,15 @@ class Scorecard:
         """``{"passed", "failed", "results": [{id, passed, value, threshold, detail}]}``.
 
         Compatible extensions: ``errors`` (count), ``problems`` (every located problem as
-        text) and ``elapsed_s`` at top level, ``error`` on results that could not be run
-        (those have ``passed: false`` and are not counted in ``failed``).
+        text), ``median_fold_error`` (of the quantitative results; null when there are none)
+        and ``elapsed_s`` at top level, ``error`` on results that could not be run (those have
+        ``passed: false`` and are not counted in ``failed``), ``fold_error`` on quantitative
+        results.
         """
         return {"passed": self.passed, "failed": self.failed,
                 "results": [r.as_dict() for r in self.results],
                 "errors": self.errors, "problems": [str(p) for p in self.problems],
+                "median_fold_error": _json_number(self.median_fold_error),
                 "elapsed_s": round(self.elapsed_s, 3)}
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -140,14 +182,15 @@ def build_requests(observations: Sequence[Observation]
     from it, on the union of the observations' time grids.
 
     Observations share controls and baselines, so this de-duplicates every identical
-    (experiment, readout) pair and runs each experiment once. Returns the requests and the
-    index of each (experiment, readout) pair among them.
+    (experiment, readout) pair and runs each experiment once; a dose scan contributes one
+    experiment per dose and its zero dose (:meth:`Observation.simulations`). Returns the
+    requests and the index of each (experiment, readout) pair among them.
     """
     readouts: dict[Experiment, dict[Readout, None]] = {}
     times: dict[Experiment, set[float]] = {}
     for obs in observations:
         grid = obs.sample_times().tolist()
-        for exp in obs.experiments().values():
+        for exp in obs.simulations().values():
             readouts.setdefault(exp, {})[obs.readout] = None
             times.setdefault(exp, set()).update(grid)
     requests = [Request(experiment=exp, readouts=tuple(sorted(readouts[exp], key=str)),
@@ -228,7 +271,8 @@ def validate_observations(observations: Sequence[Observation], simulate: Simulat
         card.results.append(ObservationResult(
             id=obs.id, passed=v.passed, value=v.value, threshold=v.threshold, detail=v.detail,
             op=v.op, claim=obs.claim, source=obs.source, readout=str(obs.readout),
-            expect=obs.expect, traces=traces, observation=obs, file=obs.file, line=obs.line))
+            expect=obs.expect, traces=traces, observation=obs, file=obs.file, line=obs.line,
+            unit=v.unit, fold_error=v.fold_error))
     card.elapsed_s = time.perf_counter() - t0
     return card
 
@@ -239,11 +283,13 @@ def _traces(obs: Observation, lookup: dict[tuple[Experiment, Readout], tuple[Req
     grid = obs.sample_times()
     traces: dict[str, Trace] = {}
     problems: list[Problem] = []
-    for role, exp in obs.experiments().items():
+    for role, exp in obs.simulations().items():
         req, res = lookup.get((exp, obs.readout), (None, None))
+        field_ = "scan" if role.startswith("scan[") else role  # a scanned dose: the scan
 
-        def fail(msg: str, role: str = role) -> None:
-            problems.append(Problem(msg, file=obs.file, line=obs.line, item=obs.id, field=role))
+        def fail(msg: str, field_: str = field_) -> None:
+            problems.append(Problem(msg, file=obs.file, line=obs.line, item=obs.id,
+                                    field=field_))
 
         if req is None or res is None:
             fail("no simulation result")
