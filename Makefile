@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[calibrate,test]'
+	$(BIN)/python -m pip install -q -e '.[calibrate,ensemble,test]'
 	touch $(STAMP)
 
 install: $(STAMP)

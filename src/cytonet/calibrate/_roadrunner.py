@@ -13,22 +13,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import SimulationError, SteadyStateError
-from ..simulate.roadrunner import RoadRunnerBackend, clamp_noise
+from ..errors import SimulationError
+from ..simulate.roadrunner import RoadRunnerBackend
 
 
 @dataclass(frozen=True)
 class SolverSettings:
-    """CVODE and steady-state tolerances (AMICI-like defaults)."""
+    """CVODE tolerances (AMICI-like defaults); steady states follow the one rule of
+    :mod:`cytonet.simulate.steady`."""
 
     rtol: float = 1e-8
     atol: float = 1e-12
     max_steps: int = 100_000
-    ss_rtol: float = 1e-12  # aimed for: keeps finite-difference gradients smooth
-    ss_atol: float = 1e-16
-    ss_rtol_accept: float = 1e-8  # accepted if the aim is out of reach (AMICI's default)
-    ss_atol_accept: float = 1e-12
-    ss_max_time: float = 1e9
     start_time: float = 0.0
     """Where integration starts. PEtab v1 starts at 0; a negative value reproduces
     Data2Dynamics models whose inputs switch on before 0 (see docs/sobotta2017.md)."""
@@ -101,30 +97,6 @@ class RoadRunnerModel(RoadRunnerBackend):
         return data
 
     def run_to_steady_state(self) -> None:
-        """Integrate until all rates are below tolerance (AMICI-style convergence check).
-
-        Aims for ``ss_rtol``/``ss_atol``; accepts ``ss_*_accept`` if the aim is not reached
-        by ``ss_max_time``.
-        """
-        rr, s = self.rr, self.settings
-        model = rr.model
-        t, dt = 0.0, 10.0
-        accepted = False
-        while t < s.ss_max_time:
-            try:
-                rr.simulate(t, t + dt, 2, ["time"])
-            except RuntimeError as exc:
-                raise SteadyStateError(f"CVODE failed during preequilibration: {exc}") from exc
-            t += dt
-            clamp_noise(model)
-            x = np.asarray(model.getFloatingSpeciesConcentrations())
-            dx = np.asarray(model.getFloatingSpeciesConcentrationRates())
-            if np.all(np.abs(dx) <= s.ss_atol + s.ss_rtol * np.abs(x)):
-                rr.timeCourseSelections = ["time"] + self.selections
-                return
-            accepted = bool(np.all(np.abs(dx) <= s.ss_atol_accept + s.ss_rtol_accept * np.abs(x)))
-            dt *= 4.0
-        rr.timeCourseSelections = ["time"] + self.selections
-        if accepted:
-            return
-        raise SteadyStateError(f"no steady state by t = {t:g}")
+        """The one steady-state rule (:func:`cytonet.simulate.steady.find_steady_state`)."""
+        from ..simulate.steady import find_steady_state
+        find_steady_state(self, what="preequilibration")
