@@ -3,13 +3,16 @@
 200 varied experiments (seeded): random contexts, stimuli and doses, conditions, knockdowns,
 knockouts, overexpression and drugs, drawn on 50 pre-stimulus cell setups so that
 pre-equilibrations are shared as in real use. Both sides do exactly the same integrations:
-one steady state per distinct pre-stimulus key (chunks of STEADY_CHUNK_S until the largest
-relative rate is below STEADY_TOL, starting from the generic cells' steady state) and one
-stimulated run of 24 h with 97 output times and four readouts.
+one steady state per distinct pre-stimulus key and one stimulated run of 24 h with 97
+output times and four readouts.
 
-- cytonet: ``simulate_requests(requests, workers=1)`` on a fresh process-wide Simulator;
-- bare: one ``roadrunner.RoadRunner`` on the exported SBML, values from
-  ``experiment_values`` set by hand, readouts summed from the selected species.
+- cytonet: ``Simulator.run_requests(requests)`` on a fresh Simulator (one process): the
+  one protocol, Newton steady states warm-started from the generic cells;
+- bare: ``bench/bare.py``, one ``roadrunner.RoadRunner`` on the exported SBML, steady
+  states by chunked integration to a relative rate of 1e-8/s (the first release's rule),
+  readouts summed from the selected species. The two steady-state rules differ by about
+  1e-3 relative (the integration rule stops short of the steady state), which bounds the
+  largest difference printed.
 
 Model compilation and the SBML load are outside both timings. Prints figures; asserts
 nothing. Usage: ``python bench/overhead.py [--n 200] [--seed 7] [--repeat 5] [--profile]``.
@@ -26,6 +29,8 @@ import time
 import numpy as np
 
 from cytonet.compile import compile_model
+from bare import BareLoop, readout_plans
+
 from cytonet.compile.model import PERTURBABLE, STIMULUS_SPECIES
 from cytonet.errors import CytonetError
 from cytonet.experiments import runner
@@ -89,137 +94,12 @@ def workload(n: int, seed: int, model) -> list[Experiment]:
 
 # ---------------------------------------------------------------------- bare loop
 
-class BareLoop:
-    """What a careful user would write with libRoadRunner alone (same integrations)."""
-
-    def __init__(self, model, rtol=1e-8, atol=1e-12):
-        import roadrunner
-        roadrunner.Logger.setLevel(roadrunner.Logger.LOG_FATAL)
-        self.model = model
-        self.rr = roadrunner.RoadRunner(model.sbml)
-        integ = self.rr.getIntegrator()
-        integ.setValue("relative_tolerance", rtol)
-        integ.setValue("absolute_tolerance", atol)
-        integ.setValue("maximum_num_steps", 200000)
-        m = self.rr.model
-        self.n = m.getNumFloatingSpecies()
-        self.rate_rules = list(m.getRateRuleSymbols())
-        self.initial = self.state()
-        self.steady: dict[Experiment, np.ndarray] = {}
-        phen = list(model.catalog.kb.phenotypes)
-        self.phen, self.targets = [f"phenotype_{p}" for p in phen], [f"target_{p}" for p in phen]
-        self.stim_zero = {sid: 0.0 for sid in STIMULUS_SPECIES.values()}
-        self.released = self.model.network.released_species()
-
-    def state(self) -> np.ndarray:
-        m = self.rr.model
-        return np.concatenate([m.getFloatingSpeciesAmounts(),
-                               [m[k] for k in self.rate_rules]])
-
-    def set_state(self, x: np.ndarray) -> None:
-        m = self.rr.model
-        m.setFloatingSpeciesAmounts(x[: self.n])
-        for k, v in zip(self.rate_rules, x[self.n:], strict=True):
-            m[k] = float(v)
-
-    def set(self, values: dict) -> None:
-        m = self.rr.model
-        species = self.model.network.species
-        for k, v in values.items():
-            m[f"[{k}]" if k in species else k] = v  # species are concentrations
-
-    def clamp_noise(self) -> None:
-        """Solver noise below 1e-18 to exact zeros (denormal decay stalls CVODE)."""
-        m = self.rr.model
-        x = np.asarray(m.getFloatingSpeciesAmounts())
-        small = np.abs(x) < 1e-18
-        if small.any():
-            x[small] = 0.0
-            m.setFloatingSpeciesAmounts(x)
-
-    def simulate(self, *args, **kwargs):
-        """rr.simulate; on a CVODE failure one retry with tighter tolerances and a bounded
-        step, as the runner's backend does."""
-        rr = self.rr
-        start = self.state()
-        try:
-            return rr.simulate(*args, **kwargs)
-        except RuntimeError:
-            integ = rr.getIntegrator()
-            rtol, atol = integ.getValue("relative_tolerance"), integ.getValue("absolute_tolerance")
-            try:
-                integ.setValue("relative_tolerance", rtol / 100)
-                integ.setValue("absolute_tolerance", atol / 100)
-                integ.setValue("maximum_time_step", 600.0)
-                self.set_state(start)
-                return rr.simulate(*args, **kwargs)
-            finally:
-                integ.setValue("relative_tolerance", rtol)
-                integ.setValue("absolute_tolerance", atol)
-                integ.setValue("maximum_time_step", 0.0)
-
-    def steady_state(self, key: Experiment) -> np.ndarray:
-        if key in self.steady:
-            return self.steady[key]
-        ref = Experiment()
-        if key != ref and ref not in self.steady:
-            self.steady_state(ref)
-        m = self.rr.model
-        self.set_state(self.steady.get(ref, self.initial))
-        self.set(runner.experiment_values(self.model, key, stimulated=False))
-        gone = {self.model.catalog.model_symbol(p.target) for p in key.perturbations
-                if p.kind == "knockout"}
-        if gone:
-            self.set({sid: 0.0 for sid, sp in self.model.network.species.items()
-                      if any(c.entity in gone for c in sp.components)})
-        self.set(self.stim_zero)
-        self.rr.timeCourseSelections = ["time"]
-        for _ in range(runner.STEADY_MAX_CHUNKS):
-            self.clamp_noise()
-            self.simulate(0.0, runner.STEADY_CHUNK_S, 3)
-            c = np.asarray(m.getFloatingSpeciesConcentrations())
-            dc = np.asarray(m.getFloatingSpeciesConcentrationRates())
-            if float(np.max(np.abs(dc) / (np.abs(c) + 1e-9))) < runner.STEADY_TOL:
-                break
-        else:
-            raise CytonetError(f"no steady state for {key.describe()}")
-        self.clamp_noise()
-        self.set(dict(zip(self.phen, [m[t] for t in self.targets], strict=True)))
-        self.steady[key] = self.state()
-        return self.steady[key]
-
-    def run(self, exp: Experiment, plans, selections) -> dict:
-        self.set_state(self.steady_state(exp.prestimulus()))
-        self.set(runner.experiment_values(self.model, exp, stimulated=True))
-        m = self.rr.model
-        self.set({STIMULUS_SPECIES[s]: m[f"[{STIMULUS_SPECIES[s]}]"] + nM for s, nM in exp.stimuli})
-        self.set({sid: 0.0 for sid in self.released})
-        self.rr.timeCourseSelections = selections
-        data = np.asarray(self.simulate(times=list(TIMES)))
-        return {ro: sum(w * data[:, i] for i, w in plan) for ro, plan in plans.items()}
-
-
-def readout_plans(model, readouts):
-    sel: list[str] = []
-    plans = {}
-    for ro in readouts:
-        plan = []
-        for sid, w in model.readout(ro.kind, ro.entity):
-            name = sid if sid.startswith("phenotype_") else f"[{sid}]"
-            if name not in sel:
-                sel.append(name)
-            plan.append((sel.index(name), w))
-        plans[ro] = plan
-    return plans, sel
-
-
 # ---------------------------------------------------------------------- timing
 
-def time_cytonet(requests):
-    runner._SIMULATOR = None  # a fresh simulator: empty steady-state cache
-    runner.get_simulator()    # compile + load outside the timing
+def time_cytonet(model, requests):
+    sim = runner.Simulator(model)  # a fresh simulator: no steady states yet (load untimed)
     t0 = time.perf_counter()
-    results = runner.simulate_requests(requests, workers=1)
+    results = sim.run_requests(requests)
     return time.perf_counter() - t0, results
 
 
@@ -230,7 +110,7 @@ def time_bare(model, experiments, readouts):
     t0 = time.perf_counter()
     for exp in experiments:
         try:
-            out.append(bare.run(exp, plans, sel))
+            out.append(bare.run(exp, plans, sel, TIMES))
         except Exception as exc:  # noqa: BLE001 - as the runner: a failure spares the rest
             out.append(exc)
     return time.perf_counter() - t0, out
@@ -259,9 +139,9 @@ def main(argv=None) -> None:
     for i in range(args.repeat):  # alternate which side goes first (caches, machine load)
         if i % 2:
             tb, bare = time_bare(model, experiments, readouts)
-            tc, results = time_cytonet(requests)
+            tc, results = time_cytonet(model, requests)
         else:
-            tc, results = time_cytonet(requests)
+            tc, results = time_cytonet(model, requests)
             tb, bare = time_bare(model, experiments, readouts)
         print(f"  run {i + 1}: cytonet {tc:.3f} s, bare {tb:.3f} s")
         best_c, best_b = min(best_c, tc), min(best_b, tb)
@@ -277,7 +157,7 @@ def main(argv=None) -> None:
                 worst = max(worst, float(np.max(np.abs(x - y)) / scale))
     print(f"failed runs: cytonet {failed}, bare {bare_failed}; "
           f"largest difference {worst:.2e} (relative to each trace's max)")
-    print(f"cytonet (simulate_requests, workers=1): {best_c:.3f} s "
+    print(f"cytonet (Simulator.run_requests, 1 process): {best_c:.3f} s "
           f"({1e3 * best_c / len(requests):.2f} ms/experiment)")
     print(f"bare libRoadRunner loop:               {best_b:.3f} s "
           f"({1e3 * best_b / len(requests):.2f} ms/experiment)")
@@ -285,10 +165,9 @@ def main(argv=None) -> None:
 
     if args.profile:
         prof = cProfile.Profile()
-        runner._SIMULATOR = None
-        runner.get_simulator()
+        sim = runner.Simulator(model)
         prof.enable()
-        runner.simulate_requests(requests, workers=1)
+        sim.run_requests(requests)
         prof.disable()
         pstats.Stats(prof).sort_stats("tottime").print_stats(15)
 
