@@ -155,7 +155,8 @@ def test_interaction_without_evidence(data):
 
 
 def test_evidence_ref_not_in_sources(data):
-    line = data.edit("interactions", "ref: S_gearing1992", "ref: S_gearing1993")
+    line = data.edit("interactions", "ref: S_gearing1992", "ref: S_gearing1993",
+                     after="id: LIFR-binds-IL6ST")
     _has(_lint(data), data.where("interactions", line)
          + "LIFR-binds-IL6ST: field 'evidence': evidence ref 'S_gearing1993' is not in "
          "sources.yaml; did you mean S_gearing1992")
