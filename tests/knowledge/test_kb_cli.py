@@ -22,7 +22,7 @@ def test_lint_reports_every_problem_and_exits_1(data, capsys):
     out = capsys.readouterr().out.splitlines()
     assert any(o.startswith(data.where("interactions", l1) + "IL6-binds-IL6R: field 'target': "
                             "unknown entity 'IL6RX'") for o in out), out
-    assert data.where("sources", l2) + ("S_wu2015: field 'pmid': malformed PMID 'PMC25726527'; "
+    assert data.where("sources", l2) + ("source S_wu2015: field 'pmid': malformed PMID 'PMC25726527'; "
                                         "expected digits only") in out
     assert any(o.startswith(data.where("interactions", l3)) and o.endswith("(warning)")
                for o in out), out
@@ -35,7 +35,8 @@ def test_show(capsys):
     assert out.startswith("IL6ST — interleukin 6 cytokine family signal transducer (receptor, "
                           "UniProt P40189)")
     assert "IL11RA-binds-IL6ST: IL11RA -(binds)-> IL6ST" in out
-    assert "doi:10.1038/s41420-026-03163-2 — " in out
+    # the IL-11 seed is known only from a news item, so its identifier is flagged
+    assert "doi:10.1038/s41420-026-03163-2 (identifier not verified) — " in out
 
 
 def test_show_json(capsys):
@@ -56,7 +57,8 @@ def test_explain_prints_paths_with_evidence(capsys):
     assert out[0] == "2 paths from IL11 to MMP12 (at most 8 edges):"
     assert out[1] == ("1. [+] IL11 -(binds)-> IL11RA -(binds)-> IL6ST -(activates)-> PIK3CA "
                       "-(phosphorylates)-> AKT1 -(activates)-> RELA -(transcribes)-> MMP12")
-    assert ("     IL11-binds-IL11RA: doi:10.1038/s41420-026-03163-2 — IL11 binds its receptor "
+    assert ("     IL11-binds-IL11RA: doi:10.1038/s41420-026-03163-2 (identifier not verified) — "
+            "IL11 binds its receptor "
             "IL11RA in lung cancer cells.") in out
 
 

@@ -155,7 +155,8 @@ def test_interaction_without_evidence(data):
 
 
 def test_evidence_ref_not_in_sources(data):
-    line = data.edit("interactions", "ref: S_gearing1992", "ref: S_gearing1993")
+    line = data.edit("interactions", "ref: S_gearing1992", "ref: S_gearing1993",
+                     after="id: LIFR-binds-IL6ST")
     _has(_lint(data), data.where("interactions", line)
          + "LIFR-binds-IL6ST: field 'evidence': evidence ref 'S_gearing1993' is not in "
          "sources.yaml; did you mean S_gearing1992")
@@ -174,20 +175,67 @@ def test_drug_and_context_refs_are_checked(data):
 
 def test_malformed_doi(data):
     line = data.edit("sources", "doi: 10.18632/oncotarget.3017", "doi: 10.186/oncotarget.3017")
-    _has(_lint(data), data.where("sources", line) + "S_wu2015: field 'doi': malformed DOI "
+    _has(_lint(data), data.where("sources", line) + "source S_wu2015: field 'doi': malformed DOI "
          "'10.186/oncotarget.3017'; expected 10.NNNN/suffix (no 'doi:' or URL prefix)")
 
 
 def test_malformed_pmid(data):
     line = data.edit("sources", "pmid: 25726527", "pmid: PMC25726527")
-    _has(_lint(data), data.where("sources", line) + "S_wu2015: field 'pmid': malformed PMID "
+    _has(_lint(data), data.where("sources", line) + "source S_wu2015: field 'pmid': malformed PMID "
          "'PMC25726527'; expected digits only")
 
 
 def test_source_without_identifier(data):
-    line = data.edit("sources", "S_gearing1992: {pmid: 1542794, ", "S_gearing1992: {")
+    data.edit("sources", "  doi: 10.1126/science.1542794\n  pmid: 1542794\n", "",
+              after="S_gearing1992:")
+    line = data.line_of("sources", "S_gearing1992:")
     _has(_lint(data), data.where("sources", line)
-         + "S_gearing1992: source with neither 'doi' nor 'pmid'")
+         + "source S_gearing1992: source with neither 'doi' nor 'pmid'")
+
+
+# --------------------------------------------------------------------------- source records
+def test_source_without_check_note_fails_lint(data):
+    data.edit("sources", "  check: \"PMC4414199", "  note: \"PMC4414199", after="S_wu2015:")
+    line = data.line_of("sources", "S_wu2015:")
+    msgs = _lint(data)
+    _has(msgs, data.where("sources", line) + "source S_wu2015: field 'check': source without a "
+         "'check' note; say which record was seen (PubMed, PMC, DOI or publisher page), when, and "
+         "what matched or was corrected, or what was searched and not found")
+    # the renamed key is also reported, on its own line
+    _has(msgs, data.where("sources", line + 8) + "source S_wu2015: field 'note': unknown key")
+
+
+def test_source_without_year_and_journal(data):
+    data.edit("sources", "  year: 2015\n  journal: \"Oncotarget\"\n", "", after="S_wu2015:")
+    line = data.line_of("sources", "S_wu2015:")
+    msgs = _lint(data)
+    _has(msgs, data.where("sources", line) + "source S_wu2015: field 'year': source without "
+         "'year'; give the year of publication as an integer")
+    _has(msgs, data.where("sources", line) + "source S_wu2015: field 'journal': source without "
+         "'journal'; give the journal abbreviation")
+
+
+@pytest.mark.parametrize("old, new, fld, message", [
+    ("  year: 2015\n", "  year: \"2015\"\n", "year",
+     "expected the year as an integer, got '2015'"),
+    ("  year: 2015\n", "  year: 1066\n", "year", "year 1066 is outside 1900-"),
+    ("  authors: \"Wu L et al.\"\n", "  authors: \"\"\n", "authors",
+     "expected a non-empty text, got ''"),
+    ("  journal: \"Oncotarget\"\n", "  journal: 42\n", "journal",
+     "expected a non-empty text, got 42"),
+    ("  verified: true\n", "  verified: yes please\n", "verified",
+     "expected true or false, got 'yes please'"),
+])
+def test_source_field_shapes(data, old, new, fld, message):
+    line = data.edit("sources", old, new, after="S_wu2015:")
+    _has(_lint(data), data.where("sources", line) + f"source S_wu2015: field '{fld}': {message}")
+
+
+def test_shipped_sources_name_a_record_or_say_none_was_found(kb):
+    for s in kb.sources.values():
+        assert s.check and s.authors and s.journal and s.year, s.key
+        if s.verified:
+            assert "seen" in s.check or "read" in s.check, s.key
 
 
 # --------------------------------------------------------------------------- names

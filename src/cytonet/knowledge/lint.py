@@ -311,15 +311,48 @@ class SourceIdentifiers(AbstractCheck):
         for key, obj in data.items():
             if not isinstance(obj, LineDict):
                 continue
+            item = f"source {key}"
             doi, pmid = obj.get("doi"), obj.get("pmid")
             if doi is None and pmid is None:
-                yield ctx.problem("sources", "source with neither 'doi' nor 'pmid'", obj, str(key))
+                yield ctx.problem("sources", "source with neither 'doi' nor 'pmid'", data, item,
+                                  key=str(key))
             if doi is not None and not DOI_PATTERN.match(str(doi)):
                 yield ctx.problem("sources", f"malformed DOI {str(doi)!r}; expected 10.NNNN/suffix "
-                                  "(no 'doi:' or URL prefix)", obj, str(key), "doi")
+                                  "(no 'doi:' or URL prefix)", obj, item, "doi")
             if pmid is not None and not PMID_PATTERN.match(str(pmid)):
                 yield ctx.problem("sources", f"malformed PMID {str(pmid)!r}; expected digits only",
-                                  obj, str(key), "pmid")
+                                  obj, item, "pmid")
+
+
+class SourceRecord(AbstractCheck):
+    """Every source says which record was checked (``check``) and names authors, year, journal.
+
+    A ``verified: true`` that nobody can trace back to a record seen is how recalled
+    identifiers slipped in before; the note makes each verification reviewable.
+    """
+
+    name = "source-record"
+    REQUIRED = {
+        "check": "source without a 'check' note; say which record was seen (PubMed, PMC, DOI or "
+                 "publisher page), when, and what matched or was corrected, or what was searched "
+                 "and not found",
+        "authors": "source without 'authors'; give the first author as the record does "
+                   "(\"Surname AB et al.\")",
+        "year": "source without 'year'; give the year of publication as an integer",
+        "journal": "source without 'journal'; give the journal abbreviation",
+    }
+
+    def run(self, ctx):
+        data = ctx.raw.get("sources")
+        if not isinstance(data, dict):
+            return
+        for key, obj in data.items():
+            if not isinstance(obj, LineDict):
+                continue
+            for fld, msg in self.REQUIRED.items():
+                if obj.get(fld) is None:
+                    # the field is absent: point at the source's own line
+                    yield ctx.problem("sources", msg, data, f"source {key}", fld, key=str(key))
 
 
 class AliasClashes(AbstractCheck):
@@ -513,8 +546,8 @@ class MechanismSign(AbstractCheck):
 
 CHECKS: tuple[AbstractCheck, ...] = (
     UnknownEntities(), DrugTargets(), DuplicateIds(), InteractionEvidence(), EvidenceRefs(),
-    SourceIdentifiers(), AliasClashes(), SpecContexts(), ContextExpression(), SpecCoverage(),
-    PhenotypeWeights(), MechanismSign(),
+    SourceIdentifiers(), SourceRecord(), AliasClashes(), SpecContexts(), ContextExpression(),
+    SpecCoverage(), PhenotypeWeights(), MechanismSign(),
 )
 
 

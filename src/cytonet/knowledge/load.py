@@ -4,6 +4,7 @@ from __future__ import annotations
 
 __all__ = ["DATA_DIR", "load_knowledge", "read_knowledge", "Catalog", "default_catalog"]
 
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -96,6 +97,43 @@ def _evidence(obj: Any, col: _Collector, item: str, fld: str, sources: dict[str,
     return Evidence(ref=ref, text=text, source=sources.get(ref))
 
 
+#: keys a source may have; `check` is required by lint (``source-record``), the others are
+#: validated here when present
+SOURCE_FIELDS = ("doi", "pmid", "seed", "title", "authors", "year", "journal", "verified", "check")
+SOURCE_TEXT_FIELDS = ("title", "authors", "journal", "check")
+#: publication years accepted for a source (the oldest cited paper is from the 1980s)
+SOURCE_YEARS = (1900, date.today().year + 1)
+
+
+def _source_shape(val: LineDict, key: str, col: _Collector) -> dict[str, Any]:
+    """The typed fields of one source; ill-typed ones are reported and left out."""
+    item = f"source {key}"
+    out: dict[str, Any] = {}
+    for fld in SOURCE_TEXT_FIELDS:
+        v = val.get(fld)
+        if v is None:
+            continue
+        if not isinstance(v, str) or not v.strip():
+            col.add(f"expected a non-empty text, got {v!r}", val, item, fld)
+            continue
+        out[fld] = v
+    year = val.get("year")
+    if year is not None:
+        lo, hi = SOURCE_YEARS
+        if not isinstance(year, int) or isinstance(year, bool):
+            col.add(f"expected the year as an integer, got {year!r}", val, item, "year")
+        elif not lo <= year <= hi:
+            col.add(f"year {year} is outside {lo}-{hi}", val, item, "year")
+        else:
+            out["year"] = year
+    verified = val.get("verified", True)
+    if not isinstance(verified, bool):
+        col.add(f"expected true or false, got {verified!r}", val, item, "verified")
+        verified = False
+    out["verified"] = verified
+    return out
+
+
 def _read_sources(path: Path, col: _Collector) -> dict[str, Source]:
     data = load_yaml(path)
     out: dict[str, Source] = {}
@@ -104,13 +142,16 @@ def _read_sources(path: Path, col: _Collector) -> dict[str, Source]:
         return out
     for key, val in data.items():
         if not isinstance(val, dict):
-            col.add("expected a mapping", data, str(key))
+            col.add("expected a mapping", data, f"source {key}")
             continue
-        col.unknown_keys(val, {"doi", "pmid", "seed", "title", "verified"}, str(key))
+        col.unknown_keys(val, set(SOURCE_FIELDS), f"source {key}")
+        f = _source_shape(val, str(key), col)
         out[str(key)] = Source(key=str(key), doi=str(val["doi"]) if val.get("doi") else None,
                                pmid=str(val["pmid"]) if val.get("pmid") else None,
-                               seed=val.get("seed"), title=str(val.get("title", "")),
-                               verified=bool(val.get("verified", True)), line=line_of(val))
+                               seed=val.get("seed"), title=f.get("title", ""),
+                               verified=f["verified"], line=line_of(val),
+                               authors=f.get("authors", ""), year=f.get("year"),
+                               journal=f.get("journal", ""), check=f.get("check", ""))
     return out
 
 

@@ -38,6 +38,11 @@ class Source:
     title: str = ""
     verified: bool = True
     line: int | None = None
+    #: first author ("et al."), year, journal and the note on the record that was seen
+    authors: str = ""
+    year: int | None = None
+    journal: str = ""
+    check: str = ""
 
     @property
     def url(self) -> str | None:
