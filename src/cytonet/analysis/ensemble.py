@@ -129,11 +129,13 @@ def _lost(plan: Plan, n: int, why: str) -> Solution:
 def _concat(parts: list[Solution]) -> Solution:
     values = [np.concatenate([p.values[a] for p in parts]) for a in range(len(parts[0].values))]
     status = np.concatenate([p.status for p in parts])
-    msgs, off = {}, 0
+    msgs, off, methods = {}, 0, {}
     for p in parts:
         msgs.update({(m + off, a): t for (m, a), t in p.messages.items()})
         off += p.status.shape[0]
-    return Solution(values, status, msgs)
+        for k, v in p.steady_methods.items():
+            methods[k] = methods.get(k, 0) + v
+    return Solution(values, status, msgs, methods)
 
 
 def run_members(plan: Plan, theta: np.ndarray, *, batch_size: int | None = None,
