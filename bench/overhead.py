@@ -27,12 +27,10 @@ import random
 import time
 
 import numpy as np
-
-from cytonet.compile import compile_model
 from bare import BareLoop, readout_plans
 
+from cytonet.compile import compile_model
 from cytonet.compile.model import PERTURBABLE, STIMULUS_SPECIES
-from cytonet.errors import CytonetError
 from cytonet.experiments import runner
 from cytonet.experiments.parse import parse_experiment, parse_readout
 from cytonet.experiments.types import Experiment, Request

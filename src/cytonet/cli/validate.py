@@ -6,6 +6,7 @@ __all__ = ["register", "run_validate", "default_observations_file", "positive_in
            "quantitative_line"]
 
 import argparse
+import json
 import math
 import sys
 import time
@@ -18,6 +19,11 @@ from ..errors import InputError, Problem
 def default_observations_file() -> Path:
     """The package's curated observations (``cytonet/data/observations.yaml``)."""
     return Path(str(resources.files("cytonet") / "data" / "observations.yaml"))
+
+
+def default_anchor_file() -> Path:
+    """The package's quantitative literature anchors (``cytonet/data/anchors.yaml``, v1.1)."""
+    return Path(str(resources.files("cytonet") / "data" / "anchors.yaml"))
 
 
 def positive_int(text: str) -> int:
@@ -38,7 +44,8 @@ def observation_files(args: argparse.Namespace) -> list[Path]:
     if not path.is_file():
         raise InputError(Problem("the package has no curated observations file; name one with "
                                  "--observations FILE", file=str(path)))
-    return [path]
+    anchors = default_anchor_file()
+    return [path, anchors] if anchors.is_file() else [path]
 
 
 def quantitative_line(card) -> str:
@@ -54,6 +61,30 @@ def quantitative_line(card) -> str:
     return line + (f" ({without} without a measured value)" if without else "")
 
 
+def ensemble_score(card, args):
+    """Judge the scorecard's observations on --ensemble N members (see validation.ensemble);
+    the fractions are also set on each result (``ensemble_fraction``)."""
+    from ..analysis.ensemble import draw_members
+    from ..experiments.runner import get_simulator
+    from ..validation.ensemble import validate_ensemble
+
+    model = get_simulator().model
+    obs = [r.observation for r in card.results if r.observation is not None]
+    if args.source == "priors":
+        theta, labels = draw_members(model, args.ensemble, source="priors", seed=args.seed)
+        what = f"{args.ensemble} members from the priors, seed {args.seed}"
+    else:
+        sigma = 0.3 if args.jitter is None else args.jitter
+        theta, labels = draw_members(model, args.ensemble, source="jitter", sigma=sigma,
+                                     seed=args.seed)
+        what = f"{args.ensemble} members, jitter {sigma:g}, seed {args.seed}"
+    ens = validate_ensemble(obs, model, theta, labels, description=what,
+                            workers=args.workers, progress=sys.stderr.isatty())
+    for r in card.results:
+        r.ensemble_fraction = ens.fractions.get(r.id)
+    return ens
+
+
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "validate", help="check the model against published observations",
@@ -64,7 +95,8 @@ def register(subparsers) -> None:
                     "Exit status: 2 if any observation could not be parsed or run; "
                     "1 with --strict if any failed; 0 otherwise.")
     p.add_argument("--observations", action="append", type=Path, metavar="FILE",
-                   help="observation file (repeatable); default: the package's curated file")
+                   help="observation file (repeatable); default: the package's curated findings "
+                        "and quantitative anchors")
     p.add_argument("--json", action="store_true",
                    help='print {"passed": N, "failed": N, "results": [...]} instead')
     p.add_argument("--strict", action="store_true", help="exit 1 when any observation fails")
@@ -73,6 +105,15 @@ def register(subparsers) -> None:
     p.add_argument("--parameter-set", metavar="NAME", default=None,
                    help="validate with a named alternative parameter set from "
                         "data/parameter_sets (e.g. sobotta2017_hepatocyte) on top of the curated one")
+    p.add_argument("--ensemble", type=positive_int, default=None, metavar="N",
+                   help="also judge every observation on N parameter members and report the "
+                        "fraction passing (members: --jitter SIGMA, default 0.3, or --from priors)")
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--jitter", type=float, default=None, metavar="SIGMA",
+                     help="with --ensemble: log-normal jitter of every kinetic parameter")
+    src.add_argument("--from", dest="source", choices=["priors"], default=None,
+                     help="with --ensemble: draw members from the parameters' priors")
+    p.add_argument("--seed", type=int, default=0, help="with --ensemble: random seed (default 0)")
     p.set_defaults(func=run_validate)
 
 
@@ -92,14 +133,22 @@ def run_validate(args: argparse.Namespace) -> int:
     compile_note = (f"; model compiled beforehand in {time.perf_counter() - t0:.1f} s"
                     if warm_up is not None else "")
     card = validate_file(files, workers=args.workers)
+    ens = ensemble_score(card, args) if getattr(args, "ensemble", None) else None
     if args.json:
-        print(card.to_json())
+        doc = card.as_dict()
+        if ens is not None:
+            doc["ensemble"] = ens.as_dict()
+            for r in doc["results"]:
+                r["ensemble_fraction"] = ens.fractions.get(r["id"])
+        print(json.dumps(doc, indent=2))
         for p in card.problems:
             print(f"ERROR {p}", file=sys.stderr)
     else:
         for r in card.results:
             if r.status != "ERROR":
-                print(r.summary())
+                tail = (f" [ensemble: {ens.fractions.get(r.id, 0.0):.2f} of members pass]"
+                        if ens is not None else "")
+                print(r.summary() + tail)
         for p in card.problems:
             print(f"ERROR {p}")
         judged = card.passed + card.failed
@@ -108,6 +157,8 @@ def run_validate(args: argparse.Namespace) -> int:
               f"({card.n_requests} distinct simulations{compile_note}){errors}")
         if card.quantitative:
             print(quantitative_line(card))
+        if ens is not None:
+            print(ens.summary())
         print(f"{card.passed} passed, {card.failed} failed")
     if card.errors:
         return 2

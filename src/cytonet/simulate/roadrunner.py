@@ -4,6 +4,8 @@ from __future__ import annotations
 
 __all__ = ["RoadRunnerBackend", "clamp_noise"]
 
+import os
+
 import numpy as np
 
 from ..errors import SimulationError
@@ -21,6 +23,16 @@ def clamp_noise(model, floor: float = 1e-18) -> None:
         model.setFloatingSpeciesAmounts(x)
 
 
+def quiet_sundials() -> None:
+    """Route SUNDIALS' own logger (it prints CVODE warnings and errors to stdout, which
+    would corrupt ``--json`` output) to the file in ``CYTONET_SOLVER_LOG`` (default: discard).
+    Read when a solver context is created, so call before loading a model. Failures are
+    reported by cytonet's own status codes and messages either way."""
+    target = os.environ.get("CYTONET_SOLVER_LOG", os.devnull)
+    for level in ("ERROR", "WARNING", "INFO", "DEBUG"):
+        os.environ.setdefault(f"SUNLOGGER_{level}_FILENAME", target)
+
+
 class RoadRunnerBackend(AbstractBackend):
     """libRoadRunner (CVODE, LLVM JIT). ``sbml`` is SBML text or a file path."""
 
@@ -29,6 +41,7 @@ class RoadRunnerBackend(AbstractBackend):
 
     def __init__(self, sbml: str, rtol: float = 1e-8, atol: float = 1e-12,
                  max_steps: int = 200000):
+        quiet_sundials()
         import roadrunner
         roadrunner.Logger.setLevel(roadrunner.Logger.LOG_FATAL)
         roadrunner.Logger.disableConsoleLogging()
