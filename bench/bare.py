@@ -125,7 +125,6 @@ class BareLoop:
     def run(self, exp: Experiment, plans, selections, times) -> dict:
         self.set_state(self.steady_state(exp.prestimulus()))
         self.set(experiment_values(self.model, exp, stimulated=True))
-        m = self.rr.model
         self.set({sid: 0.0 for sid in DOSE_SPECIES.values()})
         self.set({DOSE_SPECIES[s]: nM for s, nM in exp.stimuli})  # the bolus (SBML's input)
         self.set({sid: 0.0 for sid in self.released})
