@@ -9,7 +9,8 @@ import sys
 import time
 from pathlib import Path
 
-from .validate import observation_files, positive_int, quantitative_line
+from ..errors import InputError, Problem
+from .validate import ensemble_score, observation_files, positive_int, quantitative_line
 
 
 def register(subparsers) -> None:
@@ -28,7 +29,42 @@ def register(subparsers) -> None:
                    help="parallel simulation processes (default: the simulator's choice)")
     p.add_argument("--strict", action="store_true",
                    help="exit 2 on observations that could not be run, 1 on failures")
+    p.add_argument("--ensemble", type=positive_int, default=None, metavar="N",
+                   help="robustness: judge every observation on N members and show the "
+                        "fraction passing beside each verdict")
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--jitter", type=float, default=None, metavar="SIGMA",
+                     help="with --ensemble: log-normal jitter (default 0.3)")
+    src.add_argument("--from", dest="source", choices=["priors"], default=None,
+                     help="with --ensemble: members from the priors")
+    p.add_argument("--seed", type=int, default=0, help="with --ensemble: random seed")
+    p.add_argument("--analysis", action="append", type=Path, default=[], metavar="DIR",
+                   help="include an analysis output folder (cytonet sensitivity/screen --out "
+                        "DIR): its figure, its table's top rows and its summary.txt")
     p.set_defaults(func=run_report)
+
+
+def analysis_sections(dirs) -> list[tuple]:
+    """(title, text, png data URI, table html) per analysis folder."""
+    import base64
+
+    import pandas as pd
+
+    out = []
+    for d in dirs:
+        d = Path(d)
+        if not d.is_dir():
+            raise InputError(Problem(f"--analysis: not a folder: {d}"))
+        text = (d / "summary.txt").read_text(encoding="utf-8") if (d / "summary.txt").is_file() \
+            else ""
+        pngs = sorted(d.glob("*.png"))
+        png = ("data:image/png;base64," + base64.b64encode(pngs[0].read_bytes()).decode()) \
+            if pngs else None
+        csvs = sorted(d.glob("*.csv"))
+        table = pd.read_csv(csvs[0]).head(15).to_html(index=False, float_format="%.3g",
+                                                       border=0) if csvs else ""
+        out.append((f"Analysis: {d.name}", text, png, table))
+    return out
 
 
 def run_report(args: argparse.Namespace) -> int:
@@ -36,17 +72,21 @@ def run_report(args: argparse.Namespace) -> int:
     from ..validation.run import validate_file
 
     t0 = time.perf_counter()
+    analyses = analysis_sections(args.analysis)
     card = validate_file([str(f) for f in observation_files(args)], workers=args.workers)
+    ens = ensemble_score(card, args) if args.ensemble else None
     reasons, problems = load_failure_reasons(args.reasons)
     for p in problems:
         print(f"warning: {p}", file=sys.stderr)
-    page = write_report(card, args.out, reasons=reasons)
+    page = write_report(card, args.out, reasons=reasons, ensemble=ens, analyses=analyses)
     for p in card.problems:
         print(f"ERROR {p}", file=sys.stderr)
     print(f"wrote {page} and {page.parent / 'scorecard.json'} in "
           f"{time.perf_counter() - t0:.1f} s")
     if card.quantitative:
         print(quantitative_line(card))
+    if ens is not None:
+        print(ens.summary())
     print(f"{card.passed} passed, {card.failed} failed"
           + (f", {card.errors} could not be run" if card.errors else ""))
     if args.strict and card.errors:

@@ -31,7 +31,9 @@ import base64
 import datetime as _dt
 import html
 import io
+import json
 import math
+import os
 import re
 import time
 from collections.abc import Mapping
@@ -316,6 +318,8 @@ table.summary{border-collapse:collapse;margin:1em 0} .summary td,.summary th{bor
 padding:.2em .6em;text-align:right} .summary td:first-child{text-align:left}
 .obs{display:flex;gap:1em;border:1px solid #ddd;border-left:6px solid #ccc;padding:.6em;
 margin:.6em 0;border-radius:4px} .obs.PASS{border-left-color:#2a9d3a}
+.robust{display:inline-block;width:90px;height:9px;background:#eee;border-radius:3px;vertical-align:middle}
+.robust span{display:block;height:9px;border-radius:3px}
 .obs.FAIL{border-left-color:#c0392b} .obs.ERROR{border-left-color:#d69e00}
 .obs img{flex:none;width:238px;height:147px} .obs .text{flex:1;min-width:0}
 .obs h4{margin:0 0 .3em 0;font-family:monospace} .claim{margin:.2em 0}
@@ -337,7 +341,8 @@ def _result_html(r: ObservationResult, reasons: Mapping[str, str], anchors: set[
     parts = [f'<div class="obs {r.status}"{attr}>',
              f'<img src="{render_traces_png(r)}" alt="simulated traces of {_esc(r.id)}">',
              '<div class="text">',
-             f'<h4><span class="{r.status.lower()}">{r.status}</span> {_esc(r.id)}</h4>']
+             f'<h4><span class="{r.status.lower()}">{r.status}</span> {_esc(r.id)}'
+             f"{_robustness_bar(r.ensemble_fraction)}</h4>"]
     if r.claim:
         parts.append(f'<p class="claim">{_esc(r.claim)}</p>')
     if r.source is not None:
@@ -366,6 +371,29 @@ def _result_html(r: ObservationResult, reasons: Mapping[str, str], anchors: set[
             parts.append(reason + "</div>")
     parts.append("</div></div>")
     return "\n".join(parts)
+
+
+def _robustness_bar(fraction: float | None) -> str:
+    """A bar with the fraction of ensemble members that pass (nothing without an ensemble)."""
+    if fraction is None:
+        return ""
+    pct = max(0.0, min(100.0, 100.0 * fraction))
+    colour = "#2a9d3a" if pct >= 85 else ("#e0a800" if pct >= 50 else "#c0392b")
+    return (f' <span class="robust" title="{pct:.0f} % of ensemble members pass">'
+            f'<span style="width:{pct:.0f}%;background:{colour}"></span></span>'
+            f' <small>{pct:.0f} % of members</small>')
+
+
+def _analyses_html(analyses) -> list[str]:
+    """Sections for analysis outputs: (title, text, png data URI or None, table html)."""
+    out = []
+    for title, text, png, table in analyses or ():
+        out.append(f"<h2>{_esc(title)}</h2><p>{_esc(text)}</p>")
+        if png:
+            out.append(f'<img src="{png}" alt="{_esc(title)}" style="max-width:100%">')
+        if table:
+            out.append(table)
+    return out
 
 
 def _has_value(r: ObservationResult) -> bool:
@@ -402,8 +430,11 @@ def _quantitative_html(card: Scorecard) -> list[str]:
 
 
 def render_html(card: Scorecard, reasons: Mapping[str, str] | None = None, kb=None,
-                title: str = "cytonet validation report", network: bool = True) -> str:
-    """The whole page as text (figures rendered here)."""
+                title: str = "cytonet validation report", network: bool = True,
+                ensemble=None, analyses=None) -> str:
+    """The whole page as text (figures rendered here). ``ensemble``: an
+    :class:`~cytonet.validation.ensemble.EnsembleScore` (robustness bars, summary);
+    ``analyses``: extra sections (title, text, png data URI, table html)."""
     t0 = time.perf_counter()
     reasons = dict(reasons or {})
     grouped: dict[str, dict[str, list[ObservationResult]]] = {}
@@ -427,6 +458,7 @@ def render_html(card: Scorecard, reasons: Mapping[str, str] | None = None, kb=No
             if pw in grouped[g]:
                 body.append(f"<h3>{_esc(pw)}</h3>")
                 body += [_result_html(r, reasons, anchors) for r in grouped[g][pw]]
+    body += _analyses_html(analyses)
     file_problems = [p for p in card.problems if p.item is None]
     if file_problems:
         body.append('<h2 class="error">Problems in the observation files</h2><ul>')
@@ -451,6 +483,9 @@ def render_html(card: Scorecard, reasons: Mapping[str, str] | None = None, kb=No
         '<table class="summary"><tr><th>system</th><th>observations</th><th>pass</th>'
         "<th>fail</th><th>error</th></tr>", *rows, "</table>",
     ]
+    if ensemble is not None:
+        head.append(f'<p class="meta">robustness: {_esc(ensemble.summary())}; each verdict '
+                    "shows the fraction of members that pass</p>")
     if card.quantitative:
         median = card.median_fold_error
         head.append(f'<p class="meta"><a href="#quantitative">{len(card.quantitative)} '
@@ -460,7 +495,7 @@ def render_html(card: Scorecard, reasons: Mapping[str, str] | None = None, kb=No
 
 
 def write_report(card: Scorecard, out_dir: str | Path, reasons: Mapping[str, str] | None = None,
-                 kb=None, network: bool = True) -> Path:
+                 kb=None, network: bool = True, ensemble=None, analyses=None) -> Path:
     """Write ``out_dir/index.html`` and ``out_dir/scorecard.json``; return the HTML path.
 
     ``reasons`` maps observation ids to model-side reasons for failing; by default they are
@@ -471,6 +506,19 @@ def write_report(card: Scorecard, out_dir: str | Path, reasons: Mapping[str, str
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     page = out / "index.html"
-    page.write_text(render_html(card, reasons, kb=kb, network=network), encoding="utf-8")
-    (out / "scorecard.json").write_text(card.to_json() + "\n", encoding="utf-8")
+    text = render_html(card, reasons, kb=kb, network=network, ensemble=ensemble,
+                       analyses=analyses)
+    doc = card.as_dict()
+    if ensemble is not None:
+        doc["ensemble"] = ensemble.as_dict()
+        for r in doc["results"]:
+            r["ensemble_fraction"] = ensemble.fractions.get(r["id"])
+    _write_text_atomic(page, text)
+    _write_text_atomic(out / "scorecard.json", json.dumps(doc, indent=2) + "\n")
     return page
+
+
+def _write_text_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)

@@ -70,6 +70,7 @@ class ObservationResult:
     line: int | None = None
     unit: str = ""
     fold_error: float | None = None
+    ensemble_fraction: float | None = None  # of ensemble members passing (validate --ensemble)
 
     @property
     def is_quantitative(self) -> bool:
