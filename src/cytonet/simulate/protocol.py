@@ -29,7 +29,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import CytonetError, SteadyStateError
-from .steady import SteadyStateSettings, find_steady_state
+from .steady import (
+    JacobianPattern,
+    SteadyStateSettings,
+    continue_steady_state,
+    find_steady_state,
+    newton_steady_state,
+    relax_rate_rules,
+)
 
 
 @dataclass(frozen=True)
@@ -121,6 +128,7 @@ class WarmStarts:
     def __init__(self):
         self.states: dict[Hashable, np.ndarray] = {}
         self.reference: np.ndarray | None = None
+        self.patterns: dict[Hashable, object] = {}  # Jacobian sparsity per group
 
 
 def _prepare_group(backend, group: Group, start: np.ndarray) -> None:
@@ -133,6 +141,38 @@ def _prepare_group(backend, group: Group, start: np.ndarray) -> None:
 def _steady(backend, group: Group, start, settings, methods) -> np.ndarray:
     _prepare_group(backend, group, start)
     ss = find_steady_state(backend, settings, what=group.label or "the cells")
+    methods[ss.method] = methods.get(ss.method, 0) + 1
+    return ss.state
+
+
+def _member_steady(backend, group: Group, start, idx, nominal, row, settings, methods,
+                   patterns: dict):
+    """A member's steady state from the nominal one of its cells: Newton at the member's
+    parameters; else continuation along the branch from the nominal parameters; else the
+    rule's integration fallback."""
+    _prepare_group(backend, group, start)
+    x0 = backend.rhs_state()
+    pattern = patterns.get(group.key)
+    if pattern is None:
+        pattern = patterns[group.key] = JacobianPattern(backend, x0)
+        _prepare_group(backend, group, start)
+    x, it = newton_steady_state(backend, x0, settings.newton_tol, settings.member_newton_iter,
+                                pattern)
+    if x is not None:
+        backend.set_rhs_state(x)
+        backend.clamp_noise(settings.noise_floor)
+        relax_rate_rules(backend)
+        methods["newton"] = methods.get("newton", 0) + 1
+        return backend.get_state()
+    _prepare_group(backend, group, start)
+    backend.set_parameter_vector(idx, nominal)
+    ss = continue_steady_state(backend, idx, nominal, row, settings=settings, pattern=pattern)
+    backend.set_parameter_vector(idx, row)
+    if ss is not None:
+        methods[ss.method] = methods.get(ss.method, 0) + 1
+        return ss.state
+    _prepare_group(backend, group, start)
+    ss = find_steady_state(backend, settings, what=group.label or "the cells", pattern=pattern)
     methods[ss.method] = methods.get(ss.method, 0) + 1
     return ss.state
 
@@ -212,7 +252,8 @@ def solve(backend, plan: Plan, theta: np.ndarray | None = None, *,
                     state = start
                 else:
                     backend.set_parameter_vector(idx, row)
-                    state = _steady(backend, group, start, settings, sol.steady_methods)
+                    state = _member_steady(backend, group, start, idx, nominal, row,
+                                           settings, sol.steady_methods, warm.patterns)
             except CytonetError as exc:
                 code = Status.STEADY_STATE_FAILED if isinstance(exc, SteadyStateError) \
                     else Status.ERROR
