@@ -270,7 +270,9 @@ class _Builder:
         sp(act, "cytoplasm", [*parts, ("IL6ST", n, {"p"}), ("JAK1", n, {"p", "active"})])
         self.convert(unit, act, f"{self.p('kact_JAK_gp130')} * act_JAK1", Vc,
                      ("IL6ST-activates-JAK1",), f"on_{unit}", "activate")
-        self.convert(act, unit, self.p("kdeact_JAK"), Vc, (), f"off_{unit}", "dephosphorylate")
+        # receptor JAKs are reversed by basal phosphatases and by SHP2 recruited to pY759
+        self.convert(act, unit, f"{self.p('kdeact_JAK')} + {self.p('kdephos_gp130_SHP2')} * SHP2_p",
+                     Vc, ("PTPN11-inhibits-IL6ST",), f"off_{unit}", "dephosphorylate")
         self.degrade(act, self.p("kint_complex"), Vc)
         inh = f"{unit}_SOCS3"
         sp(inh, "cytoplasm", [*parts, ("IL6ST", n, {"p"}), ("JAK1", n), "SOCS3"])
