@@ -10,7 +10,13 @@ import time
 from pathlib import Path
 
 from ..errors import InputError, Problem
-from .validate import ensemble_score, observation_files, positive_int, quantitative_line
+from .validate import (
+    add_ensemble_arguments,
+    ensemble_score,
+    observation_files,
+    positive_int,
+    quantitative_line,
+)
 
 
 def register(subparsers) -> None:
@@ -29,15 +35,7 @@ def register(subparsers) -> None:
                    help="parallel simulation processes (default: the simulator's choice)")
     p.add_argument("--strict", action="store_true",
                    help="exit 2 on observations that could not be run, 1 on failures")
-    p.add_argument("--ensemble", type=positive_int, default=None, metavar="N",
-                   help="robustness: judge every observation on N members and show the "
-                        "fraction passing beside each verdict")
-    src = p.add_mutually_exclusive_group()
-    src.add_argument("--jitter", type=float, default=None, metavar="SIGMA",
-                     help="with --ensemble: log-normal jitter (default 0.3)")
-    src.add_argument("--from", dest="source", choices=["priors"], default=None,
-                     help="with --ensemble: members from the priors")
-    p.add_argument("--seed", type=int, default=0, help="with --ensemble: random seed")
+    add_ensemble_arguments(p)
     p.add_argument("--analysis", action="append", type=Path, default=[], metavar="DIR",
                    help="include an analysis output folder (cytonet sensitivity/screen --out "
                         "DIR): its figure, its table's top rows and its summary.txt")

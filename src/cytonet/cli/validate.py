@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 __all__ = ["register", "run_validate", "default_observations_file", "positive_int",
+           "add_ensemble_arguments", "ensemble_score",
            "quantitative_line"]
 
 import argparse
@@ -105,6 +106,12 @@ def register(subparsers) -> None:
     p.add_argument("--parameter-set", metavar="NAME", default=None,
                    help="validate with a named alternative parameter set from "
                         "data/parameter_sets (e.g. sobotta2017_hepatocyte) on top of the curated one")
+    add_ensemble_arguments(p)
+    p.set_defaults(func=run_validate)
+
+
+def add_ensemble_arguments(p: argparse.ArgumentParser) -> None:
+    """--ensemble N with --jitter SIGMA | --from priors and --seed (validate and report)."""
     p.add_argument("--ensemble", type=positive_int, default=None, metavar="N",
                    help="also judge every observation on N parameter members and report the "
                         "fraction passing (members: --jitter SIGMA, default 0.3, or --from priors)")
@@ -114,7 +121,6 @@ def register(subparsers) -> None:
     src.add_argument("--from", dest="source", choices=["priors"], default=None,
                      help="with --ensemble: draw members from the parameters' priors")
     p.add_argument("--seed", type=int, default=0, help="with --ensemble: random seed (default 0)")
-    p.set_defaults(func=run_validate)
 
 
 def run_validate(args: argparse.Namespace) -> int:
