@@ -23,8 +23,13 @@ def add_phenotypes(net: Network, kb: Knowledge, params) -> None:
         for i, drv in enumerate(ph.drivers):
             kind, ent = parse_driver_readout(drv.readout, catalog)
             x = f"drv_{ph.id}_{i}"
-            net.rules.append(Rule(x, readout_formula(net, kind, ent), "assignment", "nM",
+            raw = f"drvraw_{ph.id}_{i}"
+            net.rules.append(Rule(raw, readout_formula(net, kind, ent), "assignment", "nM",
                                   f"{drv.readout}"))
+            # solver noise around an absent driver (-1e-20) raised to a non-integer Hill
+            # coefficient is NaN, which stops CVODE: the driver level is never below 0
+            net.rules.append(Rule(x, f"0.5 * ({raw} + abs({raw}))", "assignment", "nM",
+                                  f"{drv.readout}, floored at 0"))
             k = f"K_{ph.id}_{i}"
             net.parameters[k] = Parameter(k, drv.K_nM, "nM", Provenance(
                 "assumed", drv.evidence.ref, f"half-saturating level of {drv.readout} for {ph.id}"))

@@ -154,7 +154,8 @@ def _newton(backend, x0, tol, max_iter, pattern):
     return None, max_iter
 
 
-def relax_rate_rules(backend, max_iter: int = 4, tol: float = 1e-12) -> None:
+def relax_rate_rules(backend, max_iter: int = 4, tol: float = 1e-12,
+                     noise_floor: float = 1e-18) -> None:
     """Set each rate-rule variable where its rate vanishes (secant steps; exact in one
     for a variable relaxing linearly to a target, as cytonet's phenotype scores do).
     Assumes the rule variables do not feed back on the species."""
@@ -165,13 +166,19 @@ def relax_rate_rules(backend, max_iter: int = 4, tol: float = 1e-12) -> None:
     for _ in range(max_iter):
         r0 = backend.rule_rates()
         if np.all(np.abs(r0) <= tol * (np.abs(x) + 1.0)):
-            return
+            break
         h = 1e-6 * (np.abs(x) + 1.0)
         backend.set_values(dict(zip(ids, x + h, strict=True)))
         r1 = backend.rule_rates()
         slope = (r1 - r0) / h
         step = np.where(slope != 0, -r0 / np.where(slope != 0, slope, 1.0), 0.0)
         x = x + step
+        backend.set_values(dict(zip(ids, x, strict=True)))
+    # secant noise around an exact zero (-2e-31) breaks rules with fractional powers of
+    # the variable (phenotype Hill terms): round it to the zero it is
+    tiny = np.abs(x) < noise_floor
+    if tiny.any():
+        x[tiny] = 0.0
         backend.set_values(dict(zip(ids, x, strict=True)))
 
 
