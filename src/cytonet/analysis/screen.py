@@ -133,13 +133,15 @@ def screen_perturbations(model, targets="all", drugs="all") -> list[tuple[Pertur
 
 
 # --------------------------------------------------------------------------- observations
+def _observations_path():
+    from importlib import resources
+    return resources.files("cytonet") / "data" / "observations.yaml"
+
+
 @lru_cache(maxsize=4)
 def _load_curated(catalog):
-    from importlib import resources
-
     from ..experiments.parse import load_observations
-    path = resources.files("cytonet") / "data" / "observations.yaml"
-    obs, _ = load_observations(str(path), catalog=catalog)
+    obs, _ = load_observations(str(_observations_path()), catalog=catalog)
     return tuple(obs)
 
 

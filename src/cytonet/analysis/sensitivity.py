@@ -304,6 +304,7 @@ def sensitivity(model, experiments, readout, *, at: float | None = None,
         rest = [p for p in local.abs().sort_values(ascending=False).index if p not in set(names)]
         table = pd.concat([table, pd.DataFrame({"parameter": rest, "analysed": False})],
                           ignore_index=True)
+    table["rank"] = table["rank"].astype("Int64")
     table = table.join(_prior_columns(model, list(table["parameter"]), coverage),
                        on="parameter")
     if local is not None:
