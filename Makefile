@@ -1,4 +1,6 @@
 # Two entry points (see README): `make report` (main job) and `make test`.
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -16,7 +18,13 @@ install: $(STAMP)
 
 report: $(STAMP)
 	$(BIN)/cytonet kb lint
-	$(BIN)/cytonet report --out report
+	mkdir -p report/sensitivity report/screen
+	$(BIN)/cytonet sensitivity examples/il11_invasion.yaml --readout phenotype:invasion \
+		--coverage 0.68 --out report/sensitivity | tee report/sensitivity/summary.txt
+	$(BIN)/cytonet screen examples/il11_glucose.yaml --readout phenotype:invasion \
+		--out report/screen | tee report/screen/summary.txt
+	$(BIN)/cytonet report --out report --ensemble 20 --jitter 0.3 \
+		--analysis report/sensitivity --analysis report/screen
 
 validate: $(STAMP)
 	$(BIN)/cytonet validate

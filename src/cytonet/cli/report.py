@@ -42,6 +42,11 @@ def register(subparsers) -> None:
     p.set_defaults(func=run_report)
 
 
+def _main_first(d: Path, pattern: str) -> list[Path]:
+    """Files matching ``pattern``, the one named like the folder (screen/screen.csv) first."""
+    return sorted(d.glob(pattern), key=lambda f: (f.stem != d.name, f.name))
+
+
 def analysis_sections(dirs) -> list[tuple]:
     """(title, text, png data URI, table html) per analysis folder."""
     import base64
@@ -55,10 +60,10 @@ def analysis_sections(dirs) -> list[tuple]:
             raise InputError(Problem(f"--analysis: not a folder: {d}"))
         text = (d / "summary.txt").read_text(encoding="utf-8") if (d / "summary.txt").is_file() \
             else ""
-        pngs = sorted(d.glob("*.png"))
+        pngs = _main_first(d, "*.png")
         png = ("data:image/png;base64," + base64.b64encode(pngs[0].read_bytes()).decode()) \
             if pngs else None
-        csvs = sorted(d.glob("*.csv"))
+        csvs = [c for c in _main_first(d, "*.csv") if c.stem not in ("failures", "effects")]
         table = pd.read_csv(csvs[0]).head(15).to_html(index=False, float_format="%.3g",
                                                        border=0) if csvs else ""
         out.append((f"Analysis: {d.name}", text, png, table))
