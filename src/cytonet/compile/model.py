@@ -443,16 +443,59 @@ class _Builder:
                  f"{Vn} * {self.p('kexport_NFKB_IkB')} * NFKB_n * IkB", ("NFKBIA-inhibits-RELA",),
                  "translocate")
 
-    # hypoxia, glucose / ER stress / PERK, estradiol, p53 ---------------------------
+    # hypoxia ---------------------------------------------------------------------
+    def hypoxia(self):
+        """HIF-1alpha and HIF-2alpha: shared O2 sensing, two feedbacks that part them.
+
+        PHD2 (EGLN1) hydroxylates HIF-alpha with O2 as co-substrate, which sends it to pVHL
+        and the proteasome (Jaakkola 2001). Two feedbacks make HIF-1alpha transient in
+        prolonged hypoxia while HIF-2alpha stays up (Holmquist-Mengelbier 2006; Bartoszewski
+        2022): HIF-1 induces PHD2 (and PHD3, lumped into EGLN1 here; Berra 2003, Marxsen
+        2004, Stiehl 2006), which degrades both alpha subunits (Ginouves 2008); and HIF-alpha
+        induces the antisense transcript aHIF, which destabilises HIF1A mRNA only (Uchida
+        2004), so HIF-1alpha synthesis falls while HIF-2alpha synthesis does not.
+        """
+        sp, Vc = self.n.add_species, "V_cyt"
+        h1, h2, phd, m1, ahif = "HIF1A_c", "EPAS1_c", "EGLN1_c", "HIF1A_mRNA", "aHIF"
+        sp(m1, "cytoplasm", [Component("HIF1A", 1, frozenset(), True)])
+        # the antisense RNA is its own entity (not curated in entities.yaml yet), so that
+        # mRNA:HIF1A reads the sense transcript only
+        sp(ahif, "cytoplasm", [Component("aHIF", 1, frozenset(), True)])
+        sp(h1, "cytoplasm", [("HIF1A", 1, {"active"})])
+        sp(h2, "cytoplasm", [("EPAS1", 1, {"active"})])
+        sp(phd, "cytoplasm", ["EGLN1"])
+        # PHD2: 0 -> EGLN1_c (basal + HIF-1 at the EGLN1 HRE);  EGLN1_c -> 0
+        K = self.p("K_HIF1A_EGLN1")
+        self.synthesize(phd, f"{self.p('ksyn_EGLN1')} * expr_EGLN1 * (1 + {self.p('w_HIF1A_EGLN1')} * "
+                             f"{h1}^2 / ({K}^2 + {h1}^2))", Vc, ("HIF1A-transcribes-EGLN1",))
+        self.degrade(phd, self.p("kdeg_EGLN1"), Vc)
+        # O2-dependent hydroxylation by PHD2, the same for both alpha subunits
+        hydroxylation = (f"{self.p('kdeg_HIF_PHD')} * {phd} * oxygen_pct / "
+                         f"(oxygen_pct + {self.p('Km_O2_PHD')})")
+        # aHIF, the natural antisense HIF1A transcript: 0 -> aHIF (HREs bound by HIF-1alpha
+        # or HIF-2alpha) -> 0. Its accumulation over hours is the delay of this feedback.
+        Ka, tot = self.p("K_HIF_aHIF"), f"({h1} + {h2})"
+        self.synthesize(ahif, f"{self.p('ksyn_aHIF')} * {tot}^2 / ({Ka}^2 + {tot}^2)", Vc,
+                        ("HIF1A-inhibits-HIF1A", "EPAS1-inhibits-HIF1A"))
+        self.degrade(ahif, self.p("kdeg_aHIF"), Vc)
+        # HIF1A mRNA: 0 -> m1 -> 0, its decay sped up by aHIF
+        self.synthesize(m1, f"{self.p('ksyn_mRNA_HIF1A')} * expr_HIF1A", Vc, rid="tx_HIF1A")
+        self.degrade(m1, f"{self.p('kdeg_mRNA_HIF1A')} * (1 + {self.p('w_aHIF_HIF1A')} * {ahif})",
+                     Vc, ("HIF1A-inhibits-HIF1A", "EPAS1-inhibits-HIF1A"))
+        # HIF-1alpha: m1 -> m1 + h1;  h1 -> 0 (basal + PHD2)
+        self.rxn("tl_HIF1A", [], [h1], f"{Vc} * {self.p('ktl')} * {m1}", (), "translate",
+                 modifiers=(m1,))
+        self.degrade(h1, f"({self.p('kdeg_HIF_basal')} + {hydroxylation})", Vc,
+                     ("oxygen-activates-EGLN1", "EGLN1-degrades-HIF1A"))
+        # HIF-2alpha: constitutive synthesis (EPAS1 mRNA has no aHIF loop); h2 -> 0 as h1
+        self.synthesize(h2, f"{self.p('ksyn_EPAS1')} * expr_EPAS1", Vc)
+        self.degrade(h2, f"({self.p('kdeg_HIF_basal')} + {hydroxylation})", Vc,
+                     ("oxygen-activates-EGLN1", "EGLN1-degrades-EPAS1"))
+
+    # glucose / ER stress / PERK, estradiol, p53 -----------------------------------
     def stress_and_hormones(self):
         sp, Vc = self.n.add_species, "V_cyt"
-        for hif in ("HIF1A", "EPAS1"):
-            sid = f"{hif}_c"
-            sp(sid, "cytoplasm", [(hif, 1, {"active"})])
-            self.synthesize(sid, f"{self.p(f'ksyn_{hif}')} * expr_{hif}", Vc)
-            self.degrade(sid, f"({self.p('kdeg_HIF_basal')} + {self.p('kdeg_HIF_PHD')} * expr_EGLN1 * "
-                              f"oxygen_pct / (oxygen_pct + {self.p('Km_O2_PHD')}))", Vc,
-                         ("oxygen-activates-EGLN1", f"EGLN1-degrades-{hif}"))
+        self.hypoxia()
         # unfolded N-glycoprotein load: rises when glycosylation capacity falls
         fm = self.p("f_mannose_glyco")
         self.assign("glyco_capacity",
