@@ -83,7 +83,7 @@ def test_unknown_drug_target(data):
 
 
 def test_unknown_part_of_a_complex_drug_target(data):
-    line = data.edit("drugs", "{target: IL6:sIL6R", "{target: IL6:sIL6Q")
+    line = data.edit("drugs", "target: IL6:sIL6R", "target: IL6:sIL6Q")
     _has(_lint(data), data.where("drugs", line)
          + "sgp130Fc: field 'targets': target 'IL6:sIL6Q': unknown entity 'sIL6Q'; did you mean "
          "sIL6R")

@@ -14,7 +14,8 @@ Context, knockdown, knockout, overexpression and small-molecule drugs act throug
 per-entity parameters that the experiment runner sets (``expr_X`` multiplies the
 synthesis of X; ``act_X`` is the fraction of X's catalytic activity left by inhibitors).
 Neutralizing antibodies and ligand traps are boundary species in the medium that bind
-their targets (``drug_NAME``, concentration = dose).
+their targets (``drug_NAME``, concentration = dose) through their binding sites (valency x
+dose), each drug and target with its own kon and koff from ``data/drugs.yaml``.
 """
 
 from __future__ import annotations
@@ -46,6 +47,11 @@ ALPHA_RECEPTOR_ROUTES = (
     ("LIF", "LIFR", ("LIF-binds-LIFR", "LIFR-binds-IL6ST")),
     ("IL11", "IL11RA", ("IL11-binds-IL11RA", "IL11RA-binds-IL6ST")),
 )
+# sequestering drugs (drugs.yaml name -> id in the model) and what their targets are here
+SEQUESTERING_DRUGS = {"tocilizumab": "tocilizumab", "sgp130Fc": "sgp130Fc",
+                      "anti-LIF": "antiLIF", "anti-IL11": "antiIL11"}
+DRUG_TARGET_SPECIES = {"IL6R": "IL6R", "sIL6R": "sIL6R_m", "IL6:sIL6R": "IL6_sIL6R_m",
+                       "LIF": "LIF_m", "IL11": "IL11_m"}
 # cytokines whose signalling unit is the 2:2:2 hexamer with two gp130 (LIF: one gp130)
 HEXAMER_LIGANDS = ("IL6", "IL11")
 # entities with a synthesis multiplier expr_X (context level x perturbation)
@@ -89,22 +95,33 @@ class _Builder:
         self.extra: dict = {}
 
     def p(self, name: str) -> str:
-        if name.startswith("Kd_") and name not in self.P:
-            return self.drug_kd(name)
         if name not in self.P:
             raise KeyError(f"parameter {name!r} is not in parameters.yaml")
         self.used.setdefault(name)
         return name
 
-    def drug_kd(self, name: str) -> str:
-        """Kd of a sequestering drug, taken from drugs.yaml (one source of truth)."""
+    def drug_kinetics(self, sid: str, drug, tgt) -> tuple[str, str]:
+        """kon (per nM per s) and koff (per s) of one drug target, from drugs.yaml (one
+        source of truth), each with what its source measured or why it is assumed."""
         from .network import Parameter, Provenance
-        drug = {"Kd_tocilizumab": "tocilizumab", "Kd_sgp130Fc": "sgp130Fc",
-                "Kd_antiLIF": "anti-LIF", "Kd_antiIL11": "anti-IL11"}[name]
-        tgt = self.kb.drugs[drug].targets[0]
-        self.extra[name] = Parameter(name, float(tgt.kd_nM), "nM",
-                                     Provenance("literature", tgt.ref, tgt.note))
-        return name
+        if tgt.kon_per_M_s is None or tgt.koff_per_s is None:
+            raise KeyError(f"drug {drug.name!r}, target {tgt.target!r}: drugs.yaml gives no "
+                           f"kon_per_M_s / kd to simulate its binding")
+        kon, koff = f"kon_{sid}", f"koff_{sid}"
+        meas = set(tgt.measured)
+        kd_from = (f"Kd {tgt.kd_nM:g} nM " + ("measured" if "kd" in meas else "not measured")
+                   + f" ({tgt.ref})")
+        self.extra[kon] = Parameter(
+            kon, tgt.kon_per_M_s * 1e-9, "1/(nM*s)",
+            Provenance("literature" if "kon" in meas else "assumed",
+                       tgt.ref if "kon" in meas else None,
+                       f"{drug.name} on {tgt.target}, per binding site: {tgt.kinetics_note}"))
+        self.extra[koff] = Parameter(
+            koff, tgt.koff_per_s, "1/s",
+            Provenance("literature" if "koff" in meas else "derived", tgt.ref,
+                       f"{drug.name} on {tgt.target}: " + (
+                           "measured" if "koff" in meas else f"koff = kon x Kd; {kd_from}")))
+        return kon, koff
 
     # ---------------------------------------------------------------- templates
     def assign(self, variable, formula, unit, note):
@@ -216,19 +233,23 @@ class _Builder:
         self.degrade("IL6_sIL6R_m", self.p("kdeg_ligand_medium"), Vm)
         self.signalling_complex("IL6_sIL6R_gp", "IL6_sIL6R_m", ["IL6", "sIL6R"],
                                 "sIL6R-binds-IL6ST", from_medium=True, hexamer=True)
-        # drugs that sequester: boundary species in the medium (dose held constant)
-        for drug, targets in (("tocilizumab", ("IL6R", "sIL6R_m")), ("sgp130Fc", ("IL6_sIL6R_m",)),
-                              ("antiLIF", ("LIF_m",)), ("antiIL11", ("IL11_m",))):
+        # drugs that sequester: boundary species in the medium (dose held constant), each
+        # with its own kinetics per binding site and its valency (drugs.yaml):
+        #   n x drug + T <-> drug:T   (one occupied site; sites bind independently)
+        for name, drug in SEQUESTERING_DRUGS.items():
             dsid = f"drug_{drug}"
             sp(dsid, "medium", [], boundary=True)
-            for t in targets:
+            rec = self.kb.drugs[name]
+            for tgt in rec.targets:
+                t = DRUG_TARGET_SPECIES[tgt.target]
                 comp = [c for c in n.species[t].components]
                 cid = f"{drug}_{t}"
                 vol = Vc if n.species[t].compartment == "cytoplasm" else Vm
                 sp(cid, n.species[t].compartment, comp)
+                kon, koff = self.drug_kinetics(cid, rec, tgt)
+                sites = f"{rec.valency} * {dsid}" if rec.valency != 1 else dsid
                 self.rxn(f"bind_{cid}", [t], [cid],
-                         f"{vol} * ({self.p('kon_antibody')} * {dsid} * {t} - "
-                         f"{self.p('kon_antibody')} * {self.p(f'Kd_{drug}')} * {cid})",
+                         f"{vol} * ({kon} * {sites} * {t} - {koff} * {cid})",
                          (), "sequester", modifiers=(dsid,))
                 if vol == Vc:
                     self.degrade(cid, self.p(f"kdeg_{t}"), Vc)

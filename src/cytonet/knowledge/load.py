@@ -16,6 +16,7 @@ from .names import NameIndex
 from .records import (
     DRUG_MECHANISMS,
     ENTITY_KINDS,
+    KINETIC_QUANTITIES,
     MECHANISMS,
     SPEC_CONDITIONS,
     SPEC_STIMULI,
@@ -155,6 +156,97 @@ def _read_sources(path: Path, col: _Collector) -> dict[str, Source]:
     return out
 
 
+
+#: drug mechanisms simulated as binding (the drug is a species that sequesters its target)
+SEQUESTERING_MECHANISMS = ("neutralizing antibody", "ligand trap")
+#: per-target binding fields of a sequestering drug (see :class:`DrugTarget`)
+KINETIC_FIELDS = ("kon_per_M_s", "koff_per_s", "measured", "kinetics_note")
+#: koff must equal kon x Kd within this relative tolerance (rounding of stored values)
+KINETICS_RTOL = 0.02
+
+
+def _positive_number(t: LineDict, key: str, col: _Collector, item: str, what: str):
+    val = t.get(key)
+    if isinstance(val, bool) or not isinstance(val, (int, float)) or not val > 0:
+        col.add(f"expected {what}, got {val!r}", t, item, key)
+        return None
+    return float(val)
+
+
+def _drug_valency(obj: LineDict, col: _Collector, item: str, mech: str | None) -> int | None:
+    """Binding sites per molecule: required for sequestering drugs, refused for inhibitors."""
+    if mech is None:
+        return None
+    if mech not in SEQUESTERING_MECHANISMS:
+        if "valency" in obj:
+            col.add(f"'valency' applies to neutralizing antibodies and ligand traps only, not to "
+                    f"an inhibitor ({mech})", obj, item, "valency")
+        return None
+    if "valency" not in obj:
+        col.add("missing required field; give the binding sites per molecule (2 for an IgG "
+                "or a dimeric Fc fusion)", obj, item, "valency")
+        return None
+    val = obj["valency"]
+    if isinstance(val, bool) or not isinstance(val, int) or val < 1:
+        col.add(f"expected the number of binding sites per molecule as a positive integer, "
+                f"got {val!r}", obj, item, "valency")
+        return None
+    return val
+
+
+def _target_kinetics(t: LineDict, col: _Collector, item: str, mech: str,
+                     kd_nM: float | None) -> dict[str, Any]:
+    """The binding kinetics of one target of a sequestering drug (DrugTarget fields).
+
+    kon is required; koff, when given, must equal kon x Kd (it is derived otherwise);
+    ``measured`` names what the source measured; without a measured kon the
+    ``kinetics_note`` must say where it comes from."""
+    given = [k for k in KINETIC_FIELDS if k in t]
+    if mech not in SEQUESTERING_MECHANISMS:
+        for k in given:
+            col.add(f"binding kinetics apply to neutralizing antibodies and ligand traps only, "
+                    f"not to an inhibitor ({mech}), which acts through 'ic50'", t, item, k)
+        return {}
+    if kd_nM is None:
+        col.add("a sequestering drug's target needs 'kd' with a unit: its binding is "
+                "simulated from kon and Kd", t, item, "kd" if "kd" in t else "target")
+    if "kon_per_M_s" not in t:
+        col.add("missing required field; give the association rate per binding site in /M/s "
+                "(e.g. 1.0e6), and say in 'kinetics_note' where it comes from", t, item,
+                "kon_per_M_s")
+        kon = None
+    else:
+        kon = _positive_number(t, "kon_per_M_s", col, item,
+                               "a positive association rate in /M/s (e.g. 1.0e6)")
+    koff = None
+    if "koff_per_s" in t:
+        koff = _positive_number(t, "koff_per_s", col, item,
+                                "a positive dissociation rate in /s (e.g. 2.5e-3)")
+    measured = t.get("measured", [])
+    if not isinstance(measured, list) or not all(m in KINETIC_QUANTITIES for m in measured):
+        col.add(f"expected a list drawn from {', '.join(map(repr, KINETIC_QUANTITIES))} "
+                f"(what the source measured), got {measured!r}", t, item, "measured")
+        measured = []
+    note = t.get("kinetics_note", "")
+    if not isinstance(note, str):
+        col.add(f"expected a text, got {note!r}", t, item, "kinetics_note")
+        note = ""
+    if "kon" not in measured and not note.strip():
+        col.add("kon is not measured: say in 'kinetics_note' where it comes from (assumed, "
+                "with the reason)", t, item, "kinetics_note" if "kinetics_note" in t
+                else "kon_per_M_s")
+    if kon is not None and kd_nM is not None:
+        expected = kon * kd_nM * 1e-9
+        if koff is None:
+            koff = expected
+        elif abs(koff - expected) > KINETICS_RTOL * expected:
+            col.add(f"koff_per_s {koff:g} /s is not kon x Kd = {kon:g} /M/s x {kd_nM:g} nM = "
+                    f"{expected:.3g} /s (tolerance {KINETICS_RTOL:.0%}); correct koff, kon or "
+                    f"kd so that koff = kon x Kd", t, item, "koff_per_s")
+    return {"kon_per_M_s": kon, "koff_per_s": koff, "measured": tuple(measured),
+            "kinetics_note": note}
+
+
 def read_knowledge(data_dir: str | Path = DATA_DIR) -> tuple[Knowledge, list[Problem]]:
     """Read the files (shape pass) and return the knowledge and every shape problem found."""
     d = Path(data_dir)
@@ -230,14 +322,17 @@ def read_knowledge(data_dir: str | Path = DATA_DIR) -> tuple[Knowledge, list[Pro
     col = _Collector(files["drugs"])
     drugs: dict[str, Drug] = {}
     for obj, name, item in _items(d / "drugs.yaml", col, "name",
-                                    {"name", "aliases", "mechanism", "targets", "mw_kda"}):
+                                    {"name", "aliases", "mechanism", "targets", "mw_kda",
+                                     "valency"}):
         mech = col.require(obj, "mechanism", item, allowed=DRUG_MECHANISMS)
+        sequestering = mech in SEQUESTERING_MECHANISMS
+        valency = _drug_valency(obj, col, item, mech)
         targets = []
         for t in obj.get("targets") or []:
             if not isinstance(t, dict):
                 col.add("target must be a mapping", obj, item, "targets")
                 continue
-            col.unknown_keys(t, {"target", "ic50", "kd", "ref", "note"}, item)
+            col.unknown_keys(t, {"target", "ic50", "kd", "ref", "note", *KINETIC_FIELDS}, item)
             tgt = col.require(t, "target", item)
             ref = col.require(t, "ref", item)
             ic50 = kd = None
@@ -261,15 +356,18 @@ def read_knowledge(data_dir: str | Path = DATA_DIR) -> tuple[Knowledge, list[Pro
             if ic50 is None and kd is None:
                 col.add("each target needs a potency: 'ic50' or 'kd' with a unit", t, item,
                         "targets")
+            kin = _target_kinetics(t, col, item, mech, kd) if mech else {}
             if tgt and ref:
                 targets.append(DrugTarget(target=tgt, ic50_nM=ic50, kd_nM=kd, ref=ref,
-                                          note=str(t.get("note", "")), source=sources.get(ref)))
+                                          note=str(t.get("note", "")), source=sources.get(ref),
+                                          **kin))
         if not targets:
             col.add("a drug needs at least one target", obj, item, "targets")
         if name and mech:
             drugs[name] = Drug(name=name, mechanism=mech, targets=tuple(targets),
                                aliases=tuple(obj.get("aliases") or []),
-                               mw_kda=obj.get("mw_kda"), line=line_of(obj))
+                               mw_kda=obj.get("mw_kda"), line=line_of(obj),
+                               valency=valency if sequestering else None)
     problems += col.problems
 
     # contexts

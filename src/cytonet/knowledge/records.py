@@ -6,7 +6,7 @@ __all__ = [
     "ENTITY_KINDS", "MECHANISMS", "DRUG_MECHANISMS", "SPEC_CONTEXTS", "SPEC_STIMULI",
     "SPEC_CONDITIONS", "SPEC_PHENOTYPES", "SPEC_RECEPTOR_COLUMNS",
     "Source", "Evidence", "Entity", "Interaction", "DrugTarget", "Drug", "Context",
-    "Driver", "Phenotype", "Knowledge",
+    "Driver", "Phenotype", "Knowledge", "KINETIC_QUANTITIES",
 ]
 
 from dataclasses import dataclass, field
@@ -20,6 +20,9 @@ MECHANISMS = (
     "translates", "secretes", "degrades", "translocates", "sequesters",
 )
 DRUG_MECHANISMS = ("competitive", "allosteric", "neutralizing antibody", "ligand trap")
+#: binding constants of a sequestering drug's target; ``measured`` names those its source
+#: measured (the others are assumed, or derived from koff = kon x Kd)
+KINETIC_QUANTITIES = ("kd", "kon", "koff")
 SPEC_CONTEXTS = ("generic", "hepatocyte", "lung_cancer", "endometrium", "lymphocyte", "macrophage")
 SPEC_STIMULI = ("IL6", "LIF", "IL11", "IL7", "IL1B", "sIL6R")
 SPEC_CONDITIONS = {"glucose": "25 mM", "oxygen": "21 %", "mannose": "0 mM", "estradiol": "0 nM"}
@@ -107,12 +110,21 @@ class Interaction:
 
 @dataclass(frozen=True)
 class DrugTarget:
+    """One target of a drug. Inhibitors carry ``ic50_nM``; sequestering drugs (antibodies,
+    ligand traps) carry ``kd_nM`` and the binding kinetics per binding site: ``kon_per_M_s``
+    and ``koff_per_s`` (koff = kon x Kd), ``measured`` (which of kd / kon / koff the source
+    measured) and ``kinetics_note`` (where the others come from)."""
+
     target: str
     ic50_nM: float | None
     kd_nM: float | None
     ref: str
     note: str = ""
     source: Source | None = None
+    kon_per_M_s: float | None = None
+    koff_per_s: float | None = None
+    measured: tuple[str, ...] = ()
+    kinetics_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -123,6 +135,9 @@ class Drug:
     aliases: tuple[str, ...] = ()
     mw_kda: float | None = None
     line: int | None = None
+    #: binding sites per molecule of a sequestering drug (an IgG has two; the dimeric
+    #: sgp130Fc binds two IL-6:sIL-6R complexes); None for inhibitors
+    valency: int | None = None
 
     @property
     def is_sequestering(self) -> bool:
