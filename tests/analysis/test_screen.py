@@ -25,7 +25,9 @@ def test_il11ra_knockdown_lowers_il11_pstat3_in_every_member(model, il11_lung):
     assert by.loc["knockout IL11RA", "median_log2"] < kd["median_log2"]
     assert abs(by.loc["knockdown IL7R (0.8)", "median_log2"]) < 1e-6
     assert by.loc["knockdown IL7R (0.8)", "robustness"] == 0.0
-    assert t["perturbation"].iloc[-1].endswith("IL7R") and t["rank"].iloc[0] == 1
+    # the two IL7R perturbations (no effect, tied) rank last
+    assert set(t["perturbation"].iloc[-2:]) == {"knockdown IL7R (0.8)", "knockout IL7R"}
+    assert t["rank"].iloc[0] == 1
     a = t.attrs
     assert a["at_s"] == 3600.0 and a["n_members"] == 4 and a["failures"] == []
     eff = scr.effects_frame(t)

@@ -69,12 +69,19 @@ def test_failed_members_drop_their_trajectory_and_are_reported(model, il11_lung,
 
 
 def test_top_n_screens_every_parameter_locally(model, il11_lung):
-    t = sens.sensitivity(model, il11_lung, "phospho:STAT3", parameters="top:3", samples=6)
+    # the prior's central 50 %: wider, some members of slow-turnover parameters reach no
+    # steady state (a model-robustness limit recorded in the failures, not what this checks)
+    t = sens.sensitivity(model, il11_lung, "phospho:STAT3", parameters="top:6", samples=8,
+                         coverage=0.5)
     analysed = t[t["analysed"]]
-    assert len(analysed) == 3 and len(t) == len(model.interface.theta_ids)
-    # the three analysed ones are the three largest local effects
+    assert len(analysed) == 6 and len(t) == len(model.interface.theta_ids)
+    # the analysed ones are those whose local screen failed (ranked first: their effect is
+    # unknown) and then the largest local effects
     local = t["local_effect"].abs()
-    assert local[t["analysed"]].min() >= local[~t["analysed"]].max()
+    assert t.loc[local.isna(), "analysed"].all()
+    known = t["analysed"] & local.notna()
+    assert known.sum() >= 1
+    assert local[known].min() >= local[~t["analysed"]].max()
     assert t.set_index("parameter").loc["kon_IL7_IL7R", "local_effect"] == pytest.approx(
         0.0, abs=1e-9)
 
