@@ -162,3 +162,11 @@ def test_simulate_bad_options(tmp_path, capsys, args, message):
 def test_simulate_missing_file(tmp_path, capsys):
     assert main(["simulate", str(tmp_path / "nope.yaml")]) == 2
     assert "cannot read file" in capsys.readouterr().err
+
+
+def test_python_dash_m_runs_the_command_line():
+    import subprocess
+    import sys
+    out = subprocess.run([sys.executable, "-m", "cytonet", "kb", "show", "STAT3"],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and "STAT3" in out.stdout
