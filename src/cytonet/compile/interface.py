@@ -29,6 +29,7 @@ from .model import (
     DOSE_SPECIES,
     DRUG_ACTIVITY_TARGETS,
     PERTURBABLE,
+    SEQUESTERING_DRUGS,
     STIMULUS_SPECIES,
 )
 
@@ -37,8 +38,8 @@ from .model import (
 # one as well; an assumed value only to its order of magnitude.
 PRIOR_SIGMA_LOG10 = {"literature": math.log10(2.0), "fitted": math.log10(2.0),
                      "derived": 0.5, "assumed": 1.0}
-SEQUESTERING_SPECIES = {"tocilizumab": "drug_tocilizumab", "sgp130Fc": "drug_sgp130Fc",
-                        "anti-LIF": "drug_antiLIF", "anti-IL11": "drug_antiIL11"}
+# the boundary species of each sequestering drug, as the model names them
+SEQUESTERING_SPECIES = {name: f"drug_{sfx}" for name, sfx in SEQUESTERING_DRUGS.items()}
 
 
 @dataclass(frozen=True)
