@@ -29,14 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import CytonetError, SteadyStateError
-from .steady import (
-    JacobianPattern,
-    SteadyStateSettings,
-    continue_steady_state,
-    find_steady_state,
-    newton_steady_state,
-    relax_rate_rules,
-)
+from .steady import JacobianPattern, SteadyStateSettings, find_steady_state
 
 
 @dataclass(frozen=True)
@@ -138,43 +131,24 @@ def _prepare_group(backend, group: Group, start: np.ndarray) -> None:
         backend.set_values({sid: 0.0 for sid in group.zero_species})
 
 
-def _steady(backend, group: Group, start, settings, methods) -> np.ndarray:
+def _steady(backend, group: Group, start, settings, methods, pattern=None,
+            continue_from=None) -> np.ndarray:
     _prepare_group(backend, group, start)
-    ss = find_steady_state(backend, settings, what=group.label or "the cells")
+    ss = find_steady_state(backend, settings, what=group.label or "the cells",
+                           pattern=pattern, continue_from=continue_from)
     methods[ss.method] = methods.get(ss.method, 0) + 1
     return ss.state
 
 
 def _member_steady(backend, group: Group, start, idx, nominal, row, settings, methods,
                    patterns: dict):
-    """A member's steady state from the nominal one of its cells: Newton at the member's
-    parameters; else continuation along the branch from the nominal parameters; else the
-    rule's integration fallback."""
-    _prepare_group(backend, group, start)
-    x0 = backend.rhs_state()
-    pattern = patterns.get(group.key)
-    if pattern is None:
-        pattern = patterns[group.key] = JacobianPattern(backend, x0)
+    """A member's steady state from the nominal one of its cells (the backend holds the
+    member's parameters), with the group's Jacobian pattern (found on first use)."""
+    if group.key not in patterns:
         _prepare_group(backend, group, start)
-    x, it = newton_steady_state(backend, x0, settings.newton_tol, settings.member_newton_iter,
-                                pattern)
-    if x is not None:
-        backend.set_rhs_state(x)
-        backend.clamp_noise(settings.noise_floor)
-        relax_rate_rules(backend)
-        methods["newton"] = methods.get("newton", 0) + 1
-        return backend.get_state()
-    _prepare_group(backend, group, start)
-    backend.set_parameter_vector(idx, nominal)
-    ss = continue_steady_state(backend, idx, nominal, row, settings=settings, pattern=pattern)
-    backend.set_parameter_vector(idx, row)
-    if ss is not None:
-        methods[ss.method] = methods.get(ss.method, 0) + 1
-        return ss.state
-    _prepare_group(backend, group, start)
-    ss = find_steady_state(backend, settings, what=group.label or "the cells", pattern=pattern)
-    methods[ss.method] = methods.get(ss.method, 0) + 1
-    return ss.state
+        patterns[group.key] = JacobianPattern(backend, backend.rhs_state())
+    return _steady(backend, group, start, settings, methods, patterns[group.key],
+                   continue_from=(idx, nominal, row))
 
 
 def _run_arm(backend, plan: Plan, arm: Arm, state: np.ndarray, pre_values: dict) -> np.ndarray:

@@ -228,17 +228,35 @@ def _accept(backend, x, s, method, it) -> SteadyState:
 
 
 def find_steady_state(backend, settings: SteadyStateSettings | None = None,
-                      what: str = "the cells", pattern: JacobianPattern | None = None
-                      ) -> SteadyState:
+                      what: str = "the cells", pattern: JacobianPattern | None = None,
+                      continue_from: tuple | None = None) -> SteadyState:
     """Steady state from the backend's current state and values (see the module docstring).
 
-    Leaves the backend at the steady state; returns it."""
+    ``continue_from = (idx, theta_from, theta_to)``: the current state is the steady state
+    at ``theta_from`` and the backend holds ``theta_to`` (an ensemble member); Newton gets
+    ``member_newton_iter`` steps, then :func:`continue_steady_state` is tried before the
+    integration fallback. Leaves the backend at the steady state; returns it."""
     s = settings or SteadyStateSettings()
     backend.clamp_noise(s.noise_floor)
     x0 = backend.rhs_state()
-    x, it = newton_steady_state(backend, x0, s.newton_tol, s.newton_max_iter, pattern)
+    iters = s.newton_max_iter if continue_from is None else s.member_newton_iter
+    x, it = newton_steady_state(backend, x0, s.newton_tol, iters, pattern)
     if x is not None:
         return _accept(backend, x, s, "newton", it)
+    if continue_from is not None:
+        idx, theta_from, theta_to = continue_from
+        backend.set_rhs_state(x0)
+        backend.set_parameter_vector(idx, theta_from)
+        ss = continue_steady_state(backend, idx, theta_from, theta_to, settings=s,
+                                   pattern=pattern)
+        backend.set_parameter_vector(idx, theta_to)
+        if ss is not None:
+            return ss
+        # a last, longer Newton from the warm start before integrating
+        x, it2 = newton_steady_state(backend, x0, s.newton_tol, s.newton_max_iter, pattern)
+        it += it2
+        if x is not None:
+            return _accept(backend, x, s, "newton", it)
     backend.set_rhs_state(x0)
     # integrate in chunks, polishing with Newton after each (accepted once it converges)
     chunks = [s.chunk_s] * s.max_chunks
