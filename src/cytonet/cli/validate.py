@@ -65,20 +65,15 @@ def quantitative_line(card) -> str:
 def ensemble_score(card, args):
     """Judge the scorecard's observations on --ensemble N members (see validation.ensemble);
     the fractions are also set on each result (``ensemble_fraction``)."""
-    from ..analysis.ensemble import draw_members
     from ..experiments.runner import get_simulator
     from ..validation.ensemble import validate_ensemble
+    from .ensemble import members_from_args
 
     model = get_simulator().model
     obs = [r.observation for r in card.results if r.observation is not None]
-    if args.source == "priors":
-        theta, labels = draw_members(model, args.ensemble, source="priors", seed=args.seed)
-        what = f"{args.ensemble} members from the priors, seed {args.seed}"
-    else:
-        sigma = 0.3 if args.jitter is None else args.jitter
-        theta, labels = draw_members(model, args.ensemble, source="jitter", sigma=sigma,
-                                     seed=args.seed)
-        what = f"{args.ensemble} members, jitter {sigma:g}, seed {args.seed}"
+    theta, labels, what = members_from_args(model, argparse.Namespace(
+        parameter_sets=None, source=args.source, jitter=args.jitter, members=args.ensemble,
+        seed=args.seed))
     ens = validate_ensemble(obs, model, theta, labels, description=what,
                             workers=args.workers, progress=sys.stderr.isatty())
     for r in card.results:
