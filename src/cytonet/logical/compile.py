@@ -11,7 +11,8 @@ Rules come from the interactions' signs and mechanisms, never from a finding:
   (a complex needs all of its parts: the target node stands for the complex, its presence is
   fixed by the context or a perturbation); ``binds`` onto a soluble ligand makes a complex
   node ``A_B = A & B`` that the ligand's own downstream edges use;
-- activators are OR-ed; inhibitors and degraders are AND NOT; a node with inhibitors only is
+- activators are OR-ed, except that a substrate phosphorylated only by receptor-associated
+  kinases (the JAKs of one receptor complex) needs all of them; inhibitors and degraders are AND NOT; a node with inhibitors only is
   constitutively active unless inhibited; an inhibitor that is itself removed by a negative
   phosphorylation (IkB-like) is basally present and its removal activates the target
   (``activators | !inhibitor``);
@@ -100,6 +101,12 @@ def compile_logical(kb: Knowledge | None = None) -> LogicalModel:
         if it.sign == "+" and it.mechanism in ACTIVATING and s != t:
             activates_target[t].add(s)
 
+    # kinases whose every activator is a receptor chain (the JAKs)
+    receptor_kinases = {
+        t for t in ents if ents[t].kind == "kinase" and incoming.get(t)
+        and all(ents.get(s) is not None and ents[s].kind == "receptor"
+                for it, s in incoming[t] if it.sign == "+")}
+
     for sym, ent in ents.items():
         inc = incoming.get(sym, [])
         used: list[str] = []
@@ -180,6 +187,8 @@ def compile_logical(kb: Knowledge | None = None) -> LogicalModel:
                          f"switch its activity")
         acts = sorted({active(s) for _it, s in pos})
         used += [it.id for it, _s in pos]
+        joint = len(acts) > 1 and all(
+            it.mechanism == "phosphorylates" and s in receptor_kinases for it, s in pos)
         if not acts and not kept_neg:
             if ent.kind == "ligand":
                 add(sym, sym, "input", sym, used, note="stimulus (input)")
@@ -196,7 +205,12 @@ def compile_logical(kb: Knowledge | None = None) -> LogicalModel:
             continue
         terms = []
         if acts:
-            terms.append(" | ".join(acts))
+            # kinases recruited to the receptor complexes act as one complex: a substrate
+            # that only receptor-associated kinases phosphorylate needs all of them
+            terms.append(" & ".join(acts) if joint else " | ".join(acts))
+            if joint:
+                notes.append("phosphorylated by receptor-associated kinases only: they act "
+                             "together (the receptor complex needs all of its parts)")
         if release:
             terms.append("!(" + " | ".join(sorted({s for _it, s in release})) + ")")
             used += [it.id for it, _s in release]
