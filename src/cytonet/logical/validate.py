@@ -8,7 +8,7 @@ rules on MaBoSS probabilities (docs/logical.md), through the same scorecard as t
 
 from __future__ import annotations
 
-__all__ = ["LogicalScorecard", "validate_logical", "expressible"]
+__all__ = ["LogicalScorecard", "Comparison", "compare", "validate_logical", "expressible"]
 
 from dataclasses import dataclass, field
 
@@ -76,3 +76,55 @@ def validate_logical(source, catalog=None) -> LogicalScorecard:
                                               line=probs[0].line))
     card.problems = list(problems) + card.problems
     return LogicalScorecard(card=card, not_applicable=na, problems=card.problems)
+
+
+@dataclass
+class Comparison:
+    """One line per observation with the ODE and logical verdicts."""
+
+    rows: list[dict]
+
+    @property
+    def compared(self) -> list[dict]:
+        return [r for r in self.rows if r["ode"] in ("PASS", "FAIL")
+                and r["logical"] in ("PASS", "FAIL")]
+
+    @property
+    def agree(self) -> int:
+        return sum(r["ode"] == r["logical"] for r in self.compared)
+
+    @property
+    def disagreements(self) -> list[dict]:
+        return [r for r in self.compared if r["ode"] != r["logical"]]
+
+    @property
+    def fraction(self) -> float | None:
+        n = len(self.compared)
+        return self.agree / n if n else None
+
+    def summary(self) -> str:
+        n = len(self.compared)
+        frac = "n/a" if not n else f"{100 * self.agree / n:.1f} %"
+        return (f"agreement: {self.agree} of {n} observations both formalisms judge ({frac}); "
+                f"{len(self.rows) - n} judged by one formalism only")
+
+    def as_dict(self) -> dict:
+        return {"agree": self.agree, "compared": len(self.compared),
+                "fraction": self.fraction, "rows": self.rows}
+
+
+def compare(ode: Scorecard, logical: LogicalScorecard) -> Comparison:
+    na = dict(logical.not_applicable)
+    lres = {r.id: r for r in logical.card.results}
+    rows = []
+    for r in ode.results:
+        lr = lres.get(r.id)
+        if r.id in na:
+            lstat, ldetail = "N/A", na[r.id]
+        elif lr is None:
+            lstat, ldetail = "N/A", "not run on the logical model"
+        else:
+            lstat, ldetail = lr.status, lr.detail
+        rows.append({"id": r.id, "ode": r.status, "logical": lstat, "ode_detail": r.detail,
+                     "logical_detail": ldetail})
+    return Comparison(rows=rows)
