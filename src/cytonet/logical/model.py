@@ -108,6 +108,9 @@ class LogicalModel:
         comp = model.createCompartment()
         comp.setId("cell")
         comp.setConstant(True)
+        comp.setSpatialDimensions(3)
+        comp.setSize(1.0)
+        comp.setUnits("litre")
         qm = model.getPlugin("qual")
         for n, r in self.rules.items():
             qs = qm.createQualitativeSpecies()
