@@ -15,7 +15,8 @@ runs asynchronous stochastic trajectories with the rules' rates (per hour).
 from __future__ import annotations
 
 __all__ = ["fixed_nodes", "prestimulus_state", "simulate_experiment", "simulate_requests",
-           "attractors", "get_model", "readout_node"]
+           "attractors", "get_model", "readout_node", "least_active_attractor",
+           "run_maboss", "probabilities_at"]
 
 import importlib
 from functools import lru_cache
@@ -122,15 +123,20 @@ def prestimulus_state(model: LogicalModel, exp: Experiment, kb=None) -> dict[str
     most-permissive attractor (mpbn) of the unstimulated model under the context and
     perturbations with the least activity (a free node counts one half), so that a positive
     loop (an autocrine one) is off unless something in the resting cell drives it."""
-    import mpbn
-
     fixed = fixed_nodes(model, exp, kb)
     fixed.update(_input_values(model, exp, after=False))
     fixed.update(fixed_nodes(model, exp, kb))
-    m = model.with_fixed(fixed)
-    bn = mpbn.MPBooleanNetwork({n: r.expr for n, r in m.rules.items()})
+    return least_active_attractor(model.with_fixed(fixed))
+
+
+def least_active_attractor(model: LogicalModel, limit: int = 64) -> dict[str, float]:
+    """The most-permissive attractor (mpbn) with the fewest active nodes (a free node counts
+    one half), as per-node probabilities."""
+    import mpbn
+
+    bn = mpbn.MPBooleanNetwork({n: r.expr for n, r in model.rules.items()})
     best, best_score = None, None
-    for a in bn.attractors(limit=64):
+    for a in bn.attractors(limit=limit):
         vals = {n: (0.5 if v == "*" else float(v)) for n, v in a.items()}
         score = sum(vals.values())
         if best_score is None or score < best_score:
@@ -178,11 +184,17 @@ def simulate_experiment(model: LogicalModel, exp: Experiment, nodes: list[str],
     init = prestimulus_state(model, exp, kb)
     init.update({k: float(v) for k, v in _input_values(model, exp, after=True).items()})
     init.update({k: float(v) for k, v in fixed.items()})
-    m = model.with_fixed(fixed)
+    return probabilities_at(model.with_fixed(fixed), init, nodes, times_s, sample_count, seed)
+
+
+def probabilities_at(model: LogicalModel, init: dict[str, float], nodes: list[str],
+                     times_s, sample_count: int = SAMPLE_COUNT, seed: int = 1
+                     ) -> dict[str, np.ndarray]:
+    """MaBoSS probabilities of ``nodes`` at ``times_s`` (s) from the initial probabilities."""
     times_h = np.asarray(times_s, dtype=float) / 3600.0
     end = float(max(times_h.max(), 0.1))
     tick = max(end / 400.0, 1.0 / 60.0)
-    t, probs = run_maboss(m, init, end + 2 * tick, tick, nodes, sample_count, seed)
+    t, probs = run_maboss(model, init, end + 2 * tick, tick, nodes, sample_count, seed)
     # MaBoSS reports the mean over each tick [t, t + tick); the value at t = 0 is the
     # initial state
     mid = np.concatenate([[0.0], t + tick / 2])
