@@ -70,7 +70,6 @@ def compile_logical(kb: Knowledge | None = None) -> LogicalModel:
                           if it.mechanism == "phosphorylates" and it.sign == "-"}
     induced = {s for s in transcribed
                if ents[s].kind in INDUCED_KINDS or s in translated} - removed_by_phospho
-    conditions = {s for s, e in ents.items() if e.kind == "condition"}
     # a ligand that binds a soluble partner (sIL6R) forms a complex node
     complex_of: dict[str, str] = {}
     rules: dict[str, Rule] = {}
@@ -86,9 +85,6 @@ def compile_logical(kb: Knowledge | None = None) -> LogicalModel:
         if it.mechanism == "binds" and ents.get(t) is not None and ents[t].kind == "ligand" \
                 and s != t:
             complex_of[t] = f"{s}_{t}"
-
-    def medium(sym: str) -> str:
-        return sym  # the node other cells' receptors see
 
     def active(sym: str) -> str:
         """The node that a downstream edge of ``sym`` reads."""
@@ -182,7 +178,7 @@ def compile_logical(kb: Knowledge | None = None) -> LogicalModel:
             continue
 
         # ---- activity of a constitutively present protein (or a stimulus ligand)
-        for it, s in tfs:
+        for it, _s in tfs:
             notes.append(f"{it.id}: induction of a constitutively present protein does not "
                          f"switch its activity")
         acts = sorted({active(s) for _it, s in pos})

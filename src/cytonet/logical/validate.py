@@ -55,7 +55,11 @@ def expressible(obs: Observation, model=None, kb=None) -> str | None:
 def validate_logical(source, catalog=None) -> LogicalScorecard:
     from .run import get_model, simulate_requests
 
-    observations, problems = load_observations(source, catalog=catalog)
+    if isinstance(source, (list, tuple)) and source and all(isinstance(o, Observation)
+                                                             for o in source):
+        observations, problems = list(source), []
+    else:
+        observations, problems = load_observations(source, catalog=catalog)
     model = get_model()
     keep, na = [], []
     for obs in observations:
