@@ -78,3 +78,23 @@ def test_bad_observation_is_an_error_not_skipped(tmp_path, capsys):
     rc = main(["validate", "--formalism", "logical", "--observations", str(f)])
     out = capsys.readouterr().out
     assert rc == 2 and "ERROR" in out and "socs3-ko-no-stat3-loss" in out
+
+
+def test_formalism_both_and_report_column(tmp_path, capsys):
+    engines()
+    f = tmp_path / "obs.yaml"
+    f.write_text(OBS)
+    rc = main(["validate", "--formalism", "both", "--observations", str(f)])
+    out = capsys.readouterr().out
+    assert rc == 0
+    line = next(ln for ln in out.splitlines() if ln.startswith("il6-pstat3 "))
+    assert "ODE PASS" in line and "logical PASS" in line and line.rstrip().endswith("agree")
+    assert "logical N/A" in next(ln for ln in out.splitlines()
+                                 if ln.startswith("il6-pstat3-ratio "))
+    assert "agreement:" in out and "observations both formalisms judge" in out
+    assert main(["report", "--logical", "--out", str(tmp_path / "rep"),
+                 "--observations", str(f)]) == 0
+    html = (tmp_path / "rep" / "index.html").read_text()
+    assert "ODE vs logical model" in html and "<th>logical</th>" in html
+    doc = json.loads((tmp_path / "rep" / "scorecard.json").read_text())
+    assert {r["id"] for r in doc["logical"]["rows"]} >= {"il6-pstat3", "weak-knockdown"}

@@ -39,6 +39,9 @@ def register(subparsers) -> None:
     p.add_argument("--analysis", action="append", type=Path, default=[], metavar="DIR",
                    help="include an analysis output folder (cytonet sensitivity/screen --out "
                         "DIR): its figure, its table's top rows and its summary.txt")
+    p.add_argument("--logical", action="store_true",
+                   help="also judge every observation on the logical model and add the "
+                        "ODE-vs-logical table (needs the extra 'logical')")
     p.set_defaults(func=run_report)
 
 
@@ -81,7 +84,13 @@ def run_report(args: argparse.Namespace) -> int:
     reasons, problems = load_failure_reasons(args.reasons)
     for p in problems:
         print(f"warning: {p}", file=sys.stderr)
-    page = write_report(card, args.out, reasons=reasons, ensemble=ens, analyses=analyses)
+    comparison = None
+    if getattr(args, "logical", False):
+        from ..logical.validate import compare
+        from .validate import _logical_card
+        comparison = compare(card, _logical_card([str(f) for f in observation_files(args)]))
+    page = write_report(card, args.out, reasons=reasons, ensemble=ens, analyses=analyses,
+                        comparison=comparison)
     for p in card.problems:
         print(f"ERROR {p}", file=sys.stderr)
     print(f"wrote {page} and {page.parent / 'scorecard.json'} in "
@@ -90,6 +99,8 @@ def run_report(args: argparse.Namespace) -> int:
         print(quantitative_line(card))
     if ens is not None:
         print(ens.summary())
+    if comparison is not None:
+        print(comparison.summary())
     print(f"{card.passed} passed, {card.failed} failed"
           + (f", {card.errors} could not be run" if card.errors else ""))
     if args.strict and card.errors:

@@ -429,9 +429,27 @@ def _quantitative_html(card: Scorecard) -> list[str]:
     return out
 
 
+def _formalisms_html(comparison) -> list[str]:
+    """The ODE-vs-logical table (``validate --formalism both``; docs/logical.md)."""
+    if comparison is None:
+        return []
+    out = ['<h2 id="formalisms">ODE vs logical model</h2>',
+           f'<p class="meta">{_esc(comparison.summary())}</p>',
+           '<table class="summary"><tr><th>observation</th><th>ODE</th><th>logical</th>'
+           "<th></th><th>logical detail</th></tr>"]
+    for r in comparison.rows:
+        both = r["ode"] in ("PASS", "FAIL") and r["logical"] in ("PASS", "FAIL")
+        mark = ("agree" if r["ode"] == r["logical"] else "differ") if both else ""
+        out.append(f'<tr><td><a href="#obs-{_esc(r["id"])}">{_esc(r["id"])}</a></td>'
+                   f'<td class="{r["ode"].lower()}">{_esc(r["ode"])}</td>'
+                   f'<td class="{r["logical"].lower().replace("/", "")}">{_esc(r["logical"])}</td>'
+                   f"<td>{mark}</td><td>{_esc(r['logical_detail'])}</td></tr>")
+    return out + ["</table>"]
+
+
 def render_html(card: Scorecard, reasons: Mapping[str, str] | None = None, kb=None,
                 title: str = "cytonet validation report", network: bool = True,
-                ensemble=None, analyses=None) -> str:
+                ensemble=None, analyses=None, comparison=None) -> str:
     """The whole page as text (figures rendered here). ``ensemble``: an
     :class:`~cytonet.validation.ensemble.EnsembleScore` (robustness bars, summary);
     ``analyses``: extra sections (title, text, png data URI, table html)."""
@@ -441,7 +459,7 @@ def render_html(card: Scorecard, reasons: Mapping[str, str] | None = None, kb=No
     for r in card.results:
         grouped.setdefault(classify(r), {}).setdefault(pathway_of(r.readout) if r.readout
                                                        else "Other readouts", []).append(r)
-    body: list[str] = _quantitative_html(card)
+    body: list[str] = _quantitative_html(card) + _formalisms_html(comparison)
     rows = []
     anchors: set[str] = set()
     for g in GROUPS:
@@ -495,7 +513,8 @@ def render_html(card: Scorecard, reasons: Mapping[str, str] | None = None, kb=No
 
 
 def write_report(card: Scorecard, out_dir: str | Path, reasons: Mapping[str, str] | None = None,
-                 kb=None, network: bool = True, ensemble=None, analyses=None) -> Path:
+                 kb=None, network: bool = True, ensemble=None, analyses=None,
+                 comparison=None) -> Path:
     """Write ``out_dir/index.html`` and ``out_dir/scorecard.json``; return the HTML path.
 
     ``reasons`` maps observation ids to model-side reasons for failing; by default they are
@@ -507,12 +526,14 @@ def write_report(card: Scorecard, out_dir: str | Path, reasons: Mapping[str, str
     out.mkdir(parents=True, exist_ok=True)
     page = out / "index.html"
     text = render_html(card, reasons, kb=kb, network=network, ensemble=ensemble,
-                       analyses=analyses)
+                       analyses=analyses, comparison=comparison)
     doc = card.as_dict()
     if ensemble is not None:
         doc["ensemble"] = ensemble.as_dict()
         for r in doc["results"]:
             r["ensemble_fraction"] = ensemble.fractions.get(r["id"])
+    if comparison is not None:
+        doc["logical"] = comparison.as_dict()
     _write_text_atomic(page, text)
     _write_text_atomic(out / "scorecard.json", json.dumps(doc, indent=2) + "\n")
     return page
