@@ -14,8 +14,8 @@ Rules come from the interactions' signs and mechanisms, never from a finding:
 - activators are OR-ed, except that a substrate phosphorylated only by receptor-associated
   kinases (the JAKs of one receptor complex) needs all of them; inhibitors and degraders are AND NOT; a node with inhibitors only is
   constitutively active unless inhibited; an inhibitor that is itself removed by a negative
-  phosphorylation (IkB-like) is basally present and its removal activates the target
-  (``activators | !inhibitor``);
+  phosphorylation (IkB-like) is basally present and its removal is the target's switch
+  (``!inhibitor``; a direct activator of the released factor modulates it and is noted);
 - a negative self-loop, and a two-node negative loop without a delay (the target activates
   its own inhibitor directly), attenuate rather than switch: they are recorded on the rule
   (``note``) and left out of its logic, since a Boolean switch cannot express attenuation;
@@ -200,6 +200,15 @@ def compile_logical(kb: Knowledge | None = None) -> LogicalModel:
                     note="complex: needs all of its parts")
             continue
         terms = []
+        if release and acts:
+            # a factor held by an inhibitor that signals remove (IkB-like) is switched by its
+            # release; a direct activator modulates the released factor, it is no switch
+            for it, _s in pos:
+                held = ", ".join(sorted({r for _i, r in release}))
+                notes.append(f"{it.id}: modulates the factor once {held} releases it; "
+                             f"the release is the switch")
+                used.remove(it.id)
+            acts = []
         if acts:
             # kinases recruited to the receptor complexes act as one complex: a substrate
             # that only receptor-associated kinases phosphorylate needs all of them
