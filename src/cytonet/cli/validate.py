@@ -211,6 +211,9 @@ def run_validate_logical(args: argparse.Namespace, files: list[str], both: bool)
     from ..logical.validate import compare
     from ..validation.run import validate_file
 
+    if getattr(args, "parameter_set", None):
+        from ..experiments.runner import use_parameter_set
+        use_parameter_set(args.parameter_set)
     ode = validate_file(files, workers=args.workers)
     cmp = compare(ode, lsc)
     if args.json:

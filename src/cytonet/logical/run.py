@@ -217,8 +217,11 @@ def simulate_requests(requests: list[Request], workers: int | None = None) -> li
             vals = simulate_experiment(model, req.experiment, sorted(set(nodes.values())),
                                        np.asarray(req.times), kb=kb)
             results.append(Result(request=req, values={ro: vals[n] for ro, n in nodes.items()}))
-        except (NotExpressible, KeyError, RuntimeError) as exc:
+        except (NotExpressible, KeyError) as exc:
             results.append(Result(request=req, error=f"not expressible on the logical model: "
+                                                    f"{exc}"))
+        except RuntimeError as exc:
+            results.append(Result(request=req, error=f"the logical model could not run it: "
                                                     f"{exc}"))
     return results
 
