@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import libsbml
+import pytest
 from logical_helpers import engines
 
 from cytonet.logical import compile_logical
@@ -44,3 +45,16 @@ def test_maboss_files_load_in_cmaboss():
     bnd, cfg = m.to_maboss(sample_count=50, max_time=1)
     sim = _cmaboss(len(m.rules)).MaBoSSSim(network_str=bnd, config_str=cfg)
     assert set(sim.get_nodes()) == set(m.rules)
+
+
+def test_sbml_qual_loads_in_aeon_with_the_same_rules(tmp_path):
+    aeon = pytest.importorskip("biodivine_aeon", reason="biodivine_aeon not installed "
+                               "(extra 'logical')")
+    m = compile_logical()
+    path = tmp_path / "cytonet.sbml"
+    path.write_text(m.to_sbml_qual())
+    bn = aeon.BooleanNetwork.from_file(str(path))
+    assert sorted(bn.variable_names()) == sorted(m.rules)
+    back = tmp_path / "aeon.bnet"
+    back.write_text(bn.to_bnet())
+    assert same_rules(m, load_bnet(back)) == []

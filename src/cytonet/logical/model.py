@@ -120,8 +120,10 @@ class LogicalModel:
             qs.setInitialLevel(int(self.initial.get(n, 0)))
             is_input = r.expr.strip() == n
             qs.setConstant(is_input)
+            qs.setName(n)  # tools (AEON, GINsim) name variables by it, as BBM's files do
             if r.entity:
-                qs.setName(f"{r.kind}:{r.entity}")
+                qs.setNotes(f'<body xmlns="http://www.w3.org/1999/xhtml"><p>{r.kind} of '
+                            f'{r.entity}</p></body>')
         for n, r in self.rules.items():
             if r.expr.strip() == n:
                 continue
