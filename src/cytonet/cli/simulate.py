@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 __all__ = ["register", "run_simulate", "load_experiments", "parse_readouts", "simulate_frame",
-           "TIDY_COLUMNS"]
+           "output_times", "TIDY_COLUMNS"]
 
 import argparse
 import sys
@@ -209,6 +209,12 @@ def _display_times(until_s: float) -> list[float]:
     return [*ts, until_s]
 
 
+def output_times(until_s: float, points: int) -> np.ndarray:
+    """The simulated times (s): ``points`` evenly over [0, until] plus the printed ones."""
+    return np.unique(np.concatenate([np.linspace(0.0, until_s, points),
+                                     _display_times(until_s)]))
+
+
 def _fmt_time(s: float) -> str:
     if s == 0:
         return "0"
@@ -269,7 +275,7 @@ def run_simulate(args: argparse.Namespace) -> int:
     readouts = parse_readouts(args.readouts, model)
     until = parse_time(args.until)
     shown = _display_times(until)
-    times = np.unique(np.concatenate([np.linspace(0.0, until, args.points), shown]))
+    times = output_times(until, args.points)
     error: CytonetError | None = None
     try:
         df = simulate_frame(experiments, readouts, times, workers=args.workers)

@@ -182,7 +182,9 @@ def _times(until, points) -> np.ndarray:
     if not 2 <= n <= LIMITS["points"]:
         raise InputError(Problem(f"expected 2 to {LIMITS['points']} points, got {n}",
                                  item="points"))
-    return np.linspace(0.0, until_s, n)
+    from ..cli.simulate import output_times
+
+    return output_times(until_s, n)  # the same times as `cytonet simulate --points N`
 
 
 def simulate_yaml(text: str, readouts=DEFAULT_READOUTS, until="24 h", points=97,
@@ -319,7 +321,7 @@ def network_info() -> dict:
     simple.add_edges_from((u, v) for u, v in g.edges() if u != v)
     pos = nx.kamada_kawai_layout(simple) if len(simple) > 2 else nx.circular_layout(simple)
     nodes = [{"id": n, "kind": a.get("kind") or "other", "name": a.get("name") or n,
-              "aliases": list(a.get("aliases") or []), "x": float(pos[n][0]),
+              "aliases": [str(x) for x in a.get("aliases") or []], "x": float(pos[n][0]),
               "y": float(pos[n][1])} for n, a in g.nodes(data=True)]
     edges = [{"id": a["id"], "source": u, "target": v, "sign": a["sign"],
               "mechanism": a["mechanism"], "kind": a["kind"], "context": a.get("context", []),

@@ -193,6 +193,7 @@ async function runExperiment() {
   const status = $("run-status");
   const members = +$("members").value || 0;
   status.textContent = members ? `simulating with ${members} members...` : "simulating...";
+  status.dataset.state = "running";
   $("run").disabled = true;
   const t0 = performance.now();
   const ans = await api("/api/simulate", {
@@ -400,7 +401,10 @@ $("net-search").addEventListener("input", () => {
   NET_FOUND = new Set(q ? NET.nodes.filter((n) => n.id.toLowerCase().includes(q) ||
     n.name.toLowerCase().includes(q) || n.aliases.some((a) => a.toLowerCase().includes(q))).map((n) => n.id) : []);
   drawNetwork();
-  if (NET_FOUND.size === 1) showNode([...NET_FOUND][0]);
+  const exact = NET.nodes.filter((n) => n.id.toLowerCase() === q ||
+    n.aliases.some((a) => a.toLowerCase() === q));
+  if (exact.length === 1) showNode(exact[0].id);
+  else if (NET_FOUND.size === 1) showNode([...NET_FOUND][0]);
 });
 
 $("explain-run").addEventListener("click", async () => {
