@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 
 import numpy as np
 import pytest
+from browser_helpers import CHROMIUM, NO_CHROMIUM
 from validation_helpers import FakeSimulator, make_observation
 
 from cytonet.report.html import write_report
 from cytonet.validation.run import validate_observations
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which(
-    "google-chrome")
-
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="needs a headless Chromium (apt-get install "
-                       "chromium); the HTML itself is checked in test_report_html.py"),
+    pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM + " (test_report_html.py)"),
 ]
 
 

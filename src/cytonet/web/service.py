@@ -306,20 +306,13 @@ def _evidence(ev: dict) -> dict:
 def network_info() -> dict:
     """Nodes (id, kind, name, x, y) and edges (id, source, target, sign, mechanism, kind,
     evidence with DOI/PubMed links) of the knowledge graph, with drugs and phenotype drivers;
-    positions from a Kamada-Kawai layout (computed once)."""
+    positions from :func:`cytonet.report.html.layout_network` (computed once)."""
     global _NETWORK
     if _NETWORK is not None:
         return _NETWORK
-    import networkx as nx
+    from ..report.html import layout_network
 
-    from ..knowledge import load_knowledge
-    from ..knowledge.query import to_networkx
-
-    g = to_networkx(load_knowledge())
-    simple = nx.Graph()
-    simple.add_nodes_from(g.nodes)
-    simple.add_edges_from((u, v) for u, v in g.edges() if u != v)
-    pos = nx.kamada_kawai_layout(simple) if len(simple) > 2 else nx.circular_layout(simple)
+    g, pos = layout_network()  # the report's figure and this view share one layout
     nodes = [{"id": n, "kind": a.get("kind") or "other", "name": a.get("name") or n,
               "aliases": [str(x) for x in a.get("aliases") or []], "x": float(pos[n][0]),
               "y": float(pos[n][1])} for n, a in g.nodes(data=True)]
