@@ -7,8 +7,8 @@ __all__ = ["register", "run_simulate", "load_experiments", "parse_readouts", "si
 
 import argparse
 import sys
-from dataclasses import replace
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np

@@ -175,6 +175,7 @@ def load_failure_reasons(path: str | Path | None = None) -> tuple[dict[str, str]
 FIG_DPI = 100
 FONT_PT = 9.5
 TRACE_SIZE_IN = (4.6, 3.0)
+RANGE_SIZE_IN = (3.6, 0.85)
 
 
 def readout_unit(readout: str) -> str:
@@ -262,8 +263,8 @@ def render_range_png(result: ObservationResult, dpi: int = FIG_DPI) -> str:
     """One quantitative result on a log axis: the literature range shaded, the measured value
     as a dot (an arrow at the edge when it is 0, infinite or off the axis; none when there
     is no value)."""
-    fig = Figure(figsize=(3.6, 0.62), dpi=dpi)
-    ax = fig.add_axes((0.03, 0.5, 0.94, 0.45))
+    fig = Figure(figsize=RANGE_SIZE_IN, dpi=dpi)
+    ax = fig.add_axes((0.06, 0.56, 0.88, 0.4))
     low, high = result.threshold
     value = result.value
     shown = [x for x in (low, high, value) if x is not None and math.isfinite(x) and x > 0]
@@ -289,10 +290,8 @@ def render_range_png(result: ObservationResult, dpi: int = FIG_DPI) -> str:
     for side in ("left", "right", "top"):
         ax.spines[side].set_visible(False)
     ax.tick_params(labelsize=FONT_PT, pad=1)
-    unit = result.unit or ""
-    if unit:
-        ax.text(1.0, -0.95, unit, transform=ax.transAxes, ha="right", va="top",
-                fontsize=FONT_PT, color="#555")
+    if result.unit:
+        ax.set_xlabel(result.unit, fontsize=FONT_PT, labelpad=1)
     return _png(fig)
 
 
@@ -490,12 +489,14 @@ def _quantitative_html(card: Scorecard) -> list[str]:
     for r in rs:
         unit = f" {r.unit}" if r.unit and _has_value(r) else ""
         fold = "n/a" if r.fold_error is None else format_value(r.fold_error)
-        out.append(f'<tr><td><a href="#obs-{_esc(r.id)}" class="{r.status.lower()}">'
+        words = " ".join((r.id, r.claim, r.readout, r.expect)).lower()
+        out.append(f'<tr data-status="{r.status}" data-words="{_esc(words)}">'
+                   f'<td><a href="#obs-{_esc(r.id)}" class="{r.status.lower()}">'
                    f"{r.status} {_esc(r.id)}</a></td><td>{_esc(r.expect)}</td>"
                    f"<td>{format_value(r.value)}{_esc(unit)}</td>"
                    f"<td>{_esc(format_threshold(r.threshold, r.unit))}</td><td>{fold}</td>"
                    f'<td><img src="{render_range_png(r)}" alt="{_esc(r.id)}: value vs range" '
-                   'width="360" height="62"></td></tr>')
+                   f"{_px(RANGE_SIZE_IN)}></td></tr>")
     out.append("</table>")
     return out
 
@@ -617,6 +618,11 @@ _FILTER_JS = """
         &&(!pw.value||c.dataset.pathway===pw.value)
         &&words.every(function(w){return c.dataset.words.indexOf(w)>=0;});
       c.style.display=ok?'':'none'; if(ok){n++;}
+    });
+    [].forEach.call(document.querySelectorAll('table.quant tr[data-status]'),function(r){
+      var ok=(!st.value||r.dataset.status===st.value)
+        &&words.every(function(w){return r.dataset.words.indexOf(w)>=0;});
+      r.style.display=ok?'':'none';
     });
     [].forEach.call(document.querySelectorAll('h3.pw'),function(h){
       var e=h.nextElementSibling, any=false;

@@ -259,7 +259,7 @@ function drawResults(ans) {
     Plotly.newPlot(div, traces, {
       title: {text: ro, font: {size: 15}}, font: PLOT_FONT, margin: {l: 70, r: 20, t: 40, b: 50},
       xaxis: {title: {text: "time (h)"}}, yaxis: {title: {text: `${ro} (${unit})`}, rangemode: "tozero"},
-      legend: {orientation: "h", y: -0.25}, hovermode: "closest"},
+      legend: {orientation: "h", y: -0.22, yanchor: "top"}, hovermode: "closest"},
       {responsive: true, displaylogo: false});
   });
   const ph = ans.phenotypes || {};
@@ -272,7 +272,7 @@ function drawResults(ans) {
       hovertemplate: `${esc(n)}<br>%{x}: %{y:.3g}<extra></extra>`})), {
       barmode: "group", font: PLOT_FONT, margin: {l: 70, r: 20, t: 30, b: 90},
       title: {text: `phenotype scores at ${ans.phenotype_at_h.toFixed(3).replace(/\.?0+$/, "")} h`, font: {size: 14}},
-      yaxis: {title: {text: "score (0-1)"}, range: [0, 1]}, legend: {orientation: "h", y: -0.35}},
+      yaxis: {title: {text: "score (0-1)"}, range: [0, 1]}, legend: {orientation: "h", y: -0.3, yanchor: "top"}},
       {responsive: true, displaylogo: false});
   }
 }
@@ -480,7 +480,7 @@ $("scorecard").addEventListener("click", async (ev) => {
     name: `${t.role}: ${t.as_written}`, line: {color: COLOURS[i % COLOURS.length], width: 2}})), {
     font: PLOT_FONT, margin: {l: 70, r: 10, t: 30, b: 50}, title: {text: tr2.readout, font: {size: 14}},
     xaxis: {title: {text: "time (h)"}}, yaxis: {title: {text: `${tr2.readout} (${tr2.unit})`}},
-    legend: {orientation: "h", y: -0.3}}, {responsive: true, displaylogo: false});
+    legend: {orientation: "h", y: -0.25, yanchor: "top"}}, {responsive: true, displaylogo: false});
 });
 
 $("sc-download").addEventListener("click", () => {
