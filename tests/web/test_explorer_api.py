@@ -4,6 +4,7 @@ input limits, errors that leave the server running, the page's assets served loc
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,9 @@ import pytest
 pytest.importorskip("starlette", reason="cytonet serve needs the 'serve' extra")
 pytest.importorskip("httpx", reason="Starlette's TestClient needs httpx")
 
-from starlette.testclient import TestClient  # noqa: E402
+with warnings.catch_warnings():  # Starlette 1.x prefers httpx2; httpx still works
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+    from starlette.testclient import TestClient  # noqa: E402
 
 from cytonet.cli import main  # noqa: E402
 from cytonet.cli.simulate import load_experiments  # noqa: E402
@@ -167,6 +170,9 @@ def test_network_explain_and_evidence(client):
     assert all(e["id"] in edge_ids for p in ex["paths"] for e in p["edges"])
     bad = client.get("/api/explain", params={"source": "IL11X", "target": "MMP12"})
     assert bad.status_code == 422 and "IL11X" in bad.json()["problems"][0]
+    deep = client.get("/api/explain", params={"source": "IL11", "target": "MMP12",
+                                              "max_length": "40"})
+    assert deep.status_code == 422 and "1 to 8 steps" in deep.json()["problems"][0]
 
 
 @pytest.mark.slow

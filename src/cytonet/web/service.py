@@ -330,7 +330,10 @@ def explain_paths(source: str, target: str, max_length: int = 6, limit: int = 50
     from ..knowledge.query import explain
 
     try:
-        paths = explain(load_knowledge(), source, target, max_length=int(max_length))
+        n = int(max_length)
+        if not 1 <= n <= 8:
+            raise InputError(Problem(f"expected 1 to 8 steps, got {n}", field="max_length"))
+        paths = explain(load_knowledge(), source, target, max_length=n)
     except (InputError, ValueError) as exc:
         return {"ok": False, "problems": _problems(exc), "paths": []}
     return {"ok": True, "problems": [], "n_paths": len(paths),
