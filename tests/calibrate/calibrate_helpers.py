@@ -29,3 +29,13 @@ def read_reference_llh(name: str) -> float:
 
     with open(require(REFERENCE), encoding="utf-8") as fh:
         return float(yaml.safe_load(fh)[name]["llh"])
+
+
+def llh_in_child(payload: bytes, x):
+    """For a spawned worker: unpickle an objective and evaluate it. It lives here, not in a
+    test module, because test modules are imported as ``tests.calibrate...`` and a child
+    process may resolve ``tests`` to another distribution's package (mpbn installs a
+    top-level ``tests``), which would leave the pool waiting forever."""
+    import pickle
+
+    return pickle.loads(payload).llh(x)

@@ -42,19 +42,17 @@ def test_least_squares_optimizer_runs(boehm_problem):
     assert result.best_llh > result.starts[0].llh_start
 
 
-def _llh_in_child(payload: bytes, x: np.ndarray) -> float:
-    return pickle.loads(payload).llh(x)
-
-
 @pytest.mark.slow
 def test_objective_llh_in_spawned_process(boehm_problem):
+    from calibrate_helpers import llh_in_child
+
     from cytonet.calibrate.objective import PetabObjective
 
     obj = PetabObjective(boehm_problem)
     x = boehm_problem.sample_startpoints(1, seed=1)[0]
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(1) as pool:
-        child = pool.apply(_llh_in_child, (pickle.dumps(obj), x))
+        child = pool.apply(llh_in_child, (pickle.dumps(obj), x))
     assert child == pytest.approx(obj.llh(x), rel=1e-12)
 
 
