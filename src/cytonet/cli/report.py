@@ -71,17 +71,39 @@ def analysis_sections(dirs) -> list[tuple]:
 
 
 def run_report(args: argparse.Namespace) -> int:
+    """Check every input and the output folder first, lock the folder, compute, then write
+    the report into a staging folder that replaces ``--out`` in one step (complete or
+    untouched, whenever the run is killed)."""
+    from ..outputs import OutputLock, check_output_dir
+
+    out = check_output_dir(args.out, what="--out")
+    with OutputLock(out):
+        return _run_report(args, out)
+
+
+def _run_report(args: argparse.Namespace, out: Path) -> int:
+    from ..outputs import publish_dir, staging_dir
     from ..report.html import load_failure_reasons, write_report
     from ..validation.run import validate_file
 
     t0 = time.perf_counter()
+    reasons, problems = load_failure_reasons(args.reasons)
+    if problems and args.reasons is not None:  # a file the user named must be right
+        raise InputError(problems)
+    for p in problems:
+        print(f"warning: {p}", file=sys.stderr)
     analyses = analysis_sections(args.analysis)
     card = validate_file([str(f) for f in observation_files(args)], workers=args.workers)
     ens = ensemble_score(card, args) if args.ensemble else None
-    reasons, problems = load_failure_reasons(args.reasons)
-    for p in problems:
-        print(f"warning: {p}", file=sys.stderr)
-    page = write_report(card, args.out, reasons=reasons, ensemble=ens, analyses=analyses)
+    stage = staging_dir(out)
+    try:
+        write_report(card, stage, reasons=reasons, ensemble=ens, analyses=analyses)
+        publish_dir(stage, out)
+    finally:
+        if stage.exists():
+            import shutil
+            shutil.rmtree(stage, ignore_errors=True)
+    page = out / "index.html"
     for p in card.problems:
         print(f"ERROR {p}", file=sys.stderr)
     print(f"wrote {page} and {page.parent / 'scorecard.json'} in "

@@ -101,8 +101,19 @@ def register(subparsers) -> None:
     p.add_argument("--parameter-set", metavar="NAME", default=None,
                    help="validate with a named alternative parameter set from "
                         "data/parameter_sets (e.g. sobotta2017_hepatocyte) on top of the curated one")
+    p.add_argument("--parameter-file", metavar="FILE", type=Path, default=None,
+                   help="validate with the parameter set in FILE (same format as "
+                        "data/parameter_sets/*.yaml) on top of the curated one")
     add_ensemble_arguments(p)
     p.set_defaults(func=run_validate)
+
+
+def parameter_set_from_args(args: argparse.Namespace):
+    """--parameter-set NAME (a str: a packaged set) or --parameter-file FILE (a Path)."""
+    name, file = getattr(args, "parameter_set", None), getattr(args, "parameter_file", None)
+    if name is not None and file is not None:
+        raise InputError(Problem("give --parameter-set NAME or --parameter-file FILE, not both"))
+    return Path(file) if file is not None else name
 
 
 def add_ensemble_arguments(p: argparse.ArgumentParser) -> None:
@@ -124,9 +135,12 @@ def run_validate(args: argparse.Namespace) -> int:
     files = [str(f) for f in observation_files(args)]
     # compile and JIT the model first (if the simulator can), so the time below is the suite's
     from ..validation import run as _run
-    if getattr(args, "parameter_set", None):
+    chosen = parameter_set_from_args(args)
+    if chosen is not None:
+        from ..compile import load_parameter_set
         from ..experiments.runner import use_parameter_set
-        use_parameter_set(args.parameter_set)
+        load_parameter_set(chosen)  # a bad name or file fails here, located, not in a worker
+        use_parameter_set(chosen)
     t0 = time.perf_counter()
     warm_up = getattr(_run._default_simulate(), "warm_up", None)
     if warm_up is not None:
