@@ -11,20 +11,23 @@ import json
 import math
 import sys
 import time
-from importlib import resources
 from pathlib import Path
 
 from ..errors import InputError, Problem
 
 
 def default_observations_file() -> Path:
-    """The package's curated observations (``cytonet/data/observations.yaml``)."""
-    return Path(str(resources.files("cytonet") / "data" / "observations.yaml"))
+    """The curated observations of the knowledge folder in use (``--data-dir``; default
+    the package's ``cytonet/data/observations.yaml``)."""
+    from ..knowledge.load import data_dir
+    return data_dir() / "observations.yaml"
 
 
 def default_anchor_file() -> Path:
-    """The package's quantitative literature anchors (``cytonet/data/anchors.yaml``, v1.1)."""
-    return Path(str(resources.files("cytonet") / "data" / "anchors.yaml"))
+    """The quantitative literature anchors of the knowledge folder in use
+    (``anchors.yaml``, v1.1)."""
+    from ..knowledge.load import data_dir
+    return data_dir() / "anchors.yaml"
 
 
 def positive_int(text: str) -> int:

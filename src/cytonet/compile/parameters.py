@@ -45,7 +45,9 @@ class ParameterSet:
 
 def load_parameters(path: str | Path | None = None) -> ParameterSet:
     """Read parameters; every problem (bad value, unit, provenance) is reported with its line."""
-    path = Path(path) if path else DATA_DIR / "parameters.yaml"
+    from ..knowledge.load import data_dir
+
+    path = Path(path) if path else data_dir() / "parameters.yaml"
     data = load_yaml(path)
     problems: list[Problem] = []
     params: dict[str, Parameter] = {}
@@ -53,7 +55,12 @@ def load_parameters(path: str | Path | None = None) -> ParameterSet:
     if not isinstance(items, list):
         raise KnowledgeError(Problem("expected a mapping with a 'parameters' list", file=str(path)))
     for obj in items:
-        pid = obj.get("id") if isinstance(obj, dict) else None
+        if not isinstance(obj, dict):
+            problems.append(Problem(f"expected a parameter mapping {{id, value, unit, "
+                                    f"provenance}}, got {quote(obj)}", file=str(path),
+                                    line=line_of(items)))
+            continue
+        pid = obj.get("id")
         if pid is not None and not isinstance(pid, str):
             problems.append(Problem(f"expected an id string, got {quote(pid)}", file=str(path),
                                     line=line_of(obj, "id"), field="id"))

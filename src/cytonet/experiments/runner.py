@@ -105,10 +105,11 @@ def use_parameter_set(name: str | None) -> None:
 
 
 def get_simulator() -> Simulator:
-    """The process-wide simulator (compiled once)."""
+    """The process-wide simulator (compiled once per parameter set and knowledge folder)."""
     global _SIMULATOR
-    if _SIMULATOR is None:
-        _SIMULATOR = Simulator(compile_model(parameter_set=_PARAMETER_SET))
+    model = compile_model(parameter_set=_PARAMETER_SET)  # cached: cheap after the first
+    if _SIMULATOR is None or _SIMULATOR.model is not model:
+        _SIMULATOR = Simulator(model)
     return _SIMULATOR
 
 

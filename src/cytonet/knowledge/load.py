@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-__all__ = ["DATA_DIR", "load_knowledge", "read_knowledge", "Catalog", "default_catalog"]
+__all__ = ["DATA_DIR", "load_knowledge", "read_knowledge", "Catalog", "default_catalog",
+           "data_dir", "use_data_dir"]
 
 from datetime import date
 from functools import lru_cache
@@ -537,9 +538,26 @@ def _load(data_dir: str) -> Knowledge:
     return kb
 
 
-def load_knowledge(data_dir: str | Path = DATA_DIR) -> Knowledge:
+_ACTIVE_DIR: list[Path] = [DATA_DIR]
+
+
+def data_dir() -> Path:
+    """The knowledge folder in use: the package's data unless :func:`use_data_dir` chose one."""
+    return _ACTIVE_DIR[0]
+
+
+def use_data_dir(path: str | Path | None) -> Path:
+    """Make ``path`` (None: the package's data) the knowledge folder of this process: the
+    default of :func:`load_knowledge`, :func:`default_catalog`, the curated parameters and
+    the default observations; forked workers inherit it. Returns the folder."""
+    d = DATA_DIR if path is None else Path(path).resolve()
+    _ACTIVE_DIR[0] = d
+    return d
+
+
+def load_knowledge(data_dir: str | Path | None = None) -> Knowledge:
     """Load the knowledge base; KnowledgeError lists every shape problem (file:line: item: field)."""
-    return _load(str(Path(data_dir).resolve()))
+    return _load(str(Path(data_dir if data_dir is not None else _ACTIVE_DIR[0]).resolve()))
 
 
 @lru_cache(maxsize=4)
@@ -547,5 +565,5 @@ def _catalog(data_dir: str) -> Catalog:
     return Catalog(load_knowledge(data_dir))
 
 
-def default_catalog(data_dir: str | Path = DATA_DIR) -> Catalog:
-    return _catalog(str(Path(data_dir).resolve()))
+def default_catalog(data_dir: str | Path | None = None) -> Catalog:
+    return _catalog(str(Path(data_dir if data_dir is not None else _ACTIVE_DIR[0]).resolve()))
