@@ -50,7 +50,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import ExperimentError, PetabError, Problem
+from ..errors import ExperimentError, InputError, PetabError, Problem
 from ..experiments.types import Experiment, Readout
 from . import _columns as C
 
@@ -107,7 +107,16 @@ def load_data_file(path: str | Path) -> pd.DataFrame:
     """
     path = Path(path)
     sep = "\t" if path.suffix.lower() in (".tsv", ".tab") else ","
-    df = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False)
+    import io
+
+    from .._yaml import read_text
+    try:
+        df = pd.read_csv(io.StringIO(read_text(path)), sep=sep, dtype=str, keep_default_na=False)
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pandas raises several kinds for a bad table
+        raise PetabError(Problem(f"cannot read as a {'tab' if sep == chr(9) else 'comma'}-"
+                                 f"separated table: {exc}", file=str(path))) from exc
     return normalise_data(df, file=str(path))
 
 

@@ -100,6 +100,12 @@ def load_experiments(path: str | Path, catalog=None) -> list[tuple[str, object]]
         raise ExperimentError(Problem(
             f"expected an experiment ({', '.join(EXPERIMENT_KEYS)}), a list of named experiments "
             f"or a mapping 'experiments:'; got {type(data).__name__} {data!r}", file=file))
+    from ..limits import limit, limit_note, show
+
+    if len(items) > limit("items"):
+        raise ExperimentError(Problem(f"{len(items)} experiments in one file is more than "
+                                      f"{show(limit('items'))} ({limit_note('items')})",
+                                      file=file))
     out = []
     seen: set[str] = set()
     for name, obj, line, prefix in items:

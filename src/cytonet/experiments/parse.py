@@ -39,7 +39,7 @@ import numpy as np
 from .._yaml import line_of, load_yaml
 from ..errors import ExperimentError, InputError, Problem
 from ..limits import LIMITS as _LIMITS
-from ..limits import is_finite_number
+from ..limits import is_finite_number, limit, limit_note
 from ..units import Q_, parse_quantity, to_molar_nM, to_seconds
 from .types import DEFAULT_READOUT_TIME_S, READOUT_KINDS, Experiment, Perturbation, Readout
 
@@ -1110,6 +1110,9 @@ def load_observations(source: Any, catalog=None) -> tuple[list[Observation], lis
     """
     catalog = _catalog(catalog)
     items, problems = _read(source)
+    if len(items) > limit("items"):
+        return [], [*problems, Problem(f"{len(items)} observations is more than "
+                                       f"{limit('items')} ({limit_note('items')})")]
     observations: list[Observation] = []
     first_seen: dict[str, str] = {}
     for i, (obj, file) in enumerate(items):
