@@ -280,8 +280,8 @@ def run_simulate(args: argparse.Namespace) -> int:
         check_output_file(args.csv, what="--csv")
     if args.plot:
         check_output_file(args.plot, FIGURE_FORMATS, what="--plot")
+    experiments = load_experiments(args.file)  # bad input answers before the model compiles
     model = compile_model(parameter_set=getattr(args, "parameter_set", None))
-    experiments = load_experiments(args.file, catalog=model.catalog)
     readouts = parse_readouts(args.readouts, model)
     shown = _display_times(until)
     times = np.unique(np.concatenate([np.linspace(0.0, until, args.points), shown]))
