@@ -39,7 +39,7 @@ import numpy as np
 from .._yaml import line_of, load_yaml
 from ..errors import ExperimentError, InputError, Problem
 from ..limits import LIMITS as _LIMITS
-from ..limits import is_finite_number, limit, limit_note
+from ..limits import is_finite_number, limit, limit_note, show
 from ..units import Q_, parse_quantity, to_molar_nM, to_seconds
 from .types import DEFAULT_READOUT_TIME_S, READOUT_KINDS, Experiment, Perturbation, Readout
 
@@ -1111,8 +1111,10 @@ def load_observations(source: Any, catalog=None) -> tuple[list[Observation], lis
     catalog = _catalog(catalog)
     items, problems = _read(source)
     if len(items) > limit("items"):
+        files = sorted({f for _, f in items if f})
         return [], [*problems, Problem(f"{len(items)} observations is more than "
-                                       f"{limit('items')} ({limit_note('items')})")]
+                                       f"{show(limit('items'))} ({limit_note('items')})",
+                                       file=", ".join(files) or None)]
     observations: list[Observation] = []
     first_seen: dict[str, str] = {}
     for i, (obj, file) in enumerate(items):
