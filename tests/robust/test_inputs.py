@@ -228,10 +228,13 @@ def test_hostile_input_answers_within_budget(tmp_path, case, command):
     f.write_text(text)
     argv = ["simulate", str(f)] if command == "simulate" else \
         ["validate", "--observations", str(f)]
-    code = (f"import resource, sys; sys.path.insert(0, {str(SRC)!r})\n"
+    # the peak resident memory of this process image (VmHWM; ru_maxrss would carry the
+    # forking parent's peak over the exec)
+    code = (f"import sys; sys.path.insert(0, {str(SRC)!r})\n"
             "from cytonet.cli import main\n"
             f"rc = main({argv!r})\n"
-            "print('MAXRSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+            "hwm = [ln for ln in open('/proc/self/status') if ln.startswith('VmHWM')][0]\n"
+            "print('MAXRSS_KB', hwm.split()[1])\n"
             "sys.exit(rc)\n")
     t0 = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -244,3 +247,22 @@ def test_hostile_input_answers_within_budget(tmp_path, case, command):
     assert len(proc.stderr) < 5000  # the value is not echoed whole
     assert elapsed < 30, elapsed
     assert rss_mb < 500, rss_mb
+
+
+def test_kb_commands_lint_a_custom_folder_first(knowledge_copy, capsys):
+    f = knowledge_copy / "phenotypes.yaml"
+    f.write_text(f.read_text().replace("weight: 0.5,", "weight: .nan,", 1))
+    for argv in (["kb", "show", "STAT3"], ["kb", "summary"], ["kb", "lint"]):
+        rc = main([*argv, "--data-dir", str(knowledge_copy)])
+        cap = capsys.readouterr()
+        assert rc in (1, 2), argv
+        assert "phenotypes.yaml" in cap.err + cap.out
+        assert "expected a finite number" in cap.err + cap.out
+
+
+def test_report_analysis_folder_with_binary_summary(tmp_path, capsys):
+    d = tmp_path / "screen"
+    d.mkdir()
+    (d / "summary.txt").write_bytes(b"\xff\xfe\x00binary")
+    rc, err = _err(["report", "--out", tmp_path / "r", "--analysis", d], capsys)
+    assert rc == 2 and "summary.txt" in err and "not UTF-8" in err, err

@@ -50,22 +50,32 @@ def _main_first(d: Path, pattern: str) -> list[Path]:
 def analysis_sections(dirs) -> list[tuple]:
     """(title, text, png data URI, table html) per analysis folder."""
     import base64
+    import io
 
     import pandas as pd
+
+    from .._yaml import read_text
 
     out = []
     for d in dirs:
         d = Path(d)
         if not d.is_dir():
             raise InputError(Problem(f"--analysis: not a folder: {d}"))
-        text = (d / "summary.txt").read_text(encoding="utf-8") if (d / "summary.txt").is_file() \
-            else ""
+        text = read_text(d / "summary.txt") if (d / "summary.txt").is_file() else ""
         pngs = _main_first(d, "*.png")
         png = ("data:image/png;base64," + base64.b64encode(pngs[0].read_bytes()).decode()) \
             if pngs else None
         csvs = [c for c in _main_first(d, "*.csv") if c.stem not in ("failures", "effects")]
-        table = pd.read_csv(csvs[0]).head(15).to_html(index=False, float_format="%.3g",
-                                                       border=0) if csvs else ""
+        table = ""
+        if csvs:
+            try:
+                frame = pd.read_csv(io.StringIO(read_text(csvs[0])))
+            except InputError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - pandas raises several kinds
+                raise InputError(Problem(f"--analysis: cannot read the table: {exc}",
+                                         file=str(csvs[0]))) from exc
+            table = frame.head(15).to_html(index=False, float_format="%.3g", border=0)
         out.append((f"Analysis: {d.name}", text, png, table))
     return out
 
