@@ -107,8 +107,11 @@ def test_explain_glucose_deprivation_to_lif(kb):
     paths = explain(kb, "glucose deprivation", "LIF")
     assert paths and all(p.source == "glucose" and p.source_phrase == "glucose deprivation"
                          for p in paths)
-    assert all("ER_stress" in p.nodes for p in paths)
-    assert {"EIF2AK3", "MAP2K1"} <= {n for p in paths for n in p.nodes}
+    # two arms: the UPR (ER stress -> PERK / MEK) and energy stress (AMPK -> p53)
+    assert all("ER_stress" in p.nodes or "PRKAA1" in p.nodes for p in paths)
+    assert {"EIF2AK3", "MAP2K1"} <= {n for p in paths if "ER_stress" in p.nodes for n in p.nodes}
+    assert any(tuple(p.nodes[1:3]) == ("PRKAA1", "TP53")
+               for p in paths)
     # glucose -| ER stress: less glucose raises LIF
     assert all(p.sign == 1 for p in paths)
     assert explain(kb, "glucose", "LIF")[0].sign == -1

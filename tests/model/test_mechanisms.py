@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import cytonet
 
 
@@ -18,3 +20,105 @@ def test_shp2_restrains_stat3_as_well_as_driving_erk():
     for t in (1800.0, 3600.0):
         assert _at("phospho:STAT3", ko, t) > 1.02 * _at("phospho:STAT3", il6, t)
     assert _at("phospho:ERK", ko, 1800.0) < 0.5 * _at("phospho:ERK", il6, 1800.0)
+
+
+# ---------------------------------------------------------------- glucose as energy
+def _glucose(g, **extra):
+    return {"cell": "lung_cancer", "conditions": {"glucose": g}, **extra}
+
+
+def test_common_culture_glucose_is_no_stress():
+    """5 mM glucose (a common culture level; Visagie 2015 propagates cells at 6 mM) leaves
+    AMPK, the UPR arm (LIF) and proliferation within a few % of 25 mM."""
+    day2 = 48 * 3600.0
+    for ro in ("active:PRKAA1", "secreted:LIF", "phenotype:proliferation", "active:MTOR"):
+        hi, five = _at(ro, _glucose("25 mM"), day2), _at(ro, _glucose("5 mM"), day2)
+        assert abs(five / hi - 1) < 0.6 if ro == "active:PRKAA1" else abs(five / hi - 1) < 0.1, ro
+
+
+def test_glucose_deprivation_is_energy_stress_that_arrests_and_kills():
+    """Sub-mM glucose activates AMPK (Zhang 2017), which switches mTORC1 off (Gwinn 2008)
+    and, through p53 Ser15, arrests G1/S (Jones 2005); prolonged deprivation kills (Kim
+    2023). The LIF arm still rises (the UPR), yet proliferation and survival fall, with
+    or without a cytokine."""
+    day2 = 48 * 3600.0
+    for stim in ({}, {"LIF": "20 ng/mL"}):
+        hi, lo = _glucose("25 mM", stimuli=stim), _glucose("0.5 mM", stimuli=stim)
+        assert _at("active:PRKAA1", lo, day2) > 20 * _at("active:PRKAA1", hi, day2)
+        assert _at("active:MTOR", lo, day2) < 0.5 * _at("active:MTOR", hi, day2)
+        assert _at("phospho:TP53", lo, day2) > 10 * _at("phospho:TP53", hi, day2)
+        assert _at("phenotype:proliferation", lo, day2) < 0.5 * _at("phenotype:proliferation", hi, day2)
+        assert _at("phenotype:survival", lo, day2) < 0.5 * _at("phenotype:survival", hi, day2)
+    assert _at("secreted:LIF", _glucose("0.5 mM"), day2) > 5 * _at("secreted:LIF", _glucose("25 mM"), day2)
+
+
+def test_glucose_arrest_needs_p53():
+    """The AMPK checkpoint needs p53 (Jones 2005): without p53 glucose-deprived cells keep
+    more of their proliferation than with it."""
+    day2 = 48 * 3600.0
+    lo = _glucose("0.5 mM", stimuli={"LIF": "20 ng/mL"})
+    ko = {**lo, "perturbations": [{"knockout": "TP53"}]}
+    assert _at("phenotype:proliferation", ko, day2) > 2 * _at("phenotype:proliferation", lo, day2)
+
+
+# ---------------------------------------------------------------- p53 as a dynamic node
+def test_p53_is_dynamic_with_its_mdm2_loop():
+    """p53 induces MDM2, which degrades p53 (Wu 1993): MDM2 loss raises p53 several-fold,
+    energy stress raises p53 and then MDM2."""
+    base = {"cell": "generic"}
+    ko = {**base, "perturbations": [{"knockout": "MDM2"}]}
+    assert _at("active:TP53", ko, 3600.0) > 3 * _at("active:TP53", base, 3600.0)
+    lo = {**base, "conditions": {"glucose": "0.5 mM"}}
+    t = 24 * 3600.0
+    assert _at("active:TP53", lo, t) > 1.2 * _at("active:TP53", base, t)
+    assert _at("protein:MDM2", lo, t) > 1.1 * _at("protein:MDM2", base, t)
+
+
+def test_lif_lowers_p53_through_stat3_id1_mdm2():
+    """LIF -> STAT3 -> ID1 -> MDM2 lowers p53 (Yu 2014); without ID1 it does not."""
+    t = 6 * 3600.0
+    base = {"cell": "generic"}
+    lif = {**base, "stimuli": {"LIF": "20 ng/mL"}}
+    assert _at("protein:ID1", lif, t) > 1.3 * _at("protein:ID1", base, t)
+    assert _at("active:TP53", lif, t) < 0.97 * _at("active:TP53", base, t)
+    no_id1 = [{"knockout": "ID1"}]
+    assert _at("active:TP53", {**lif, "perturbations": no_id1}, t) == \
+        pytest.approx(_at("active:TP53", {**base, "perturbations": no_id1}, t), rel=0.01)
+
+
+# ---------------------------------------------------------------- overexpression
+def test_overexpression_is_a_constitutive_transgene():
+    """overexpress X fold F adds constitutive expression of (F - 1) x X's basal level: for
+    a turnover entity the resting level is F x basal; for a gene with a promoter the
+    transgene adds a constant that does not follow the native promoter's induction (the
+    old rule multiplied the whole native promoter, induction included)."""
+    t0, t2 = 1.0, 2 * 3600.0
+    # a receptor chain without a promoter: resting level x F
+    base = {"cell": "generic"}
+    oe = {**base, "perturbations": [{"overexpress": "IL6ST", "fold": 3}]}
+    assert _at("protein:IL6ST", oe, t0) == pytest.approx(3 * _at("protein:IL6ST", base, t0), rel=0.05)
+    # LIF (promoter-driven): the added amount is the same with and without stimulation
+    lif = {"cell": "lung_cancer"}
+    lif_oe = {**lif, "perturbations": [{"overexpress": "LIF", "fold": 5}]}
+    rest_gain = _at("mRNA:LIF", lif_oe, t0) - _at("mRNA:LIF", lif, t0)
+    assert rest_gain > 0
+    stim = {"conditions": {"glucose": "0.5 mM"}}
+    stim_gain = _at("mRNA:LIF", {**lif_oe, **stim}, 24 * 3600.0) - _at("mRNA:LIF", {**lif, **stim}, 24 * 3600.0)
+    assert stim_gain == pytest.approx(rest_gain, rel=0.35)
+    # SOCS3: the induced peak is not multiplied by the fold
+    h = {"cell": "hepatocyte", "stimuli": {"IL6": "20 ng/mL"}}
+    h_oe = {**h, "perturbations": [{"overexpress": "SOCS3", "fold": 5}]}
+    assert _at("mRNA:SOCS3", h_oe, t2) < 1.5 * _at("mRNA:SOCS3", h, t2)
+    assert _at("mRNA:SOCS3", h_oe, t0) > 1.2 * _at("mRNA:SOCS3", h, t0)
+
+
+def test_stat5_carries_il7_survival():
+    """IL-7 needs STAT5 to induce Bcl-2 and keep T cells alive (Tripathi 2010): without
+    STAT5 the IL-7 survival gain and the Bcl-2 rise are mostly lost; PI3K keeps a part."""
+    day2 = 48 * 3600.0
+    rest = {"cell": "lymphocyte"}
+    il7 = {**rest, "stimuli": {"IL7": "10 ng/mL"}}
+    ko = {**il7, "perturbations": [{"knockout": "STAT5A"}]}
+    gain = _at("phenotype:survival", il7, day2) - _at("phenotype:survival", rest, day2)
+    assert _at("phenotype:survival", ko, day2) - _at("phenotype:survival", rest, day2) < 0.6 * gain
+    assert _at("protein:BCL2", ko, day2) < 0.3 * _at("protein:BCL2", il7, day2)

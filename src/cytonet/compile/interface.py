@@ -6,8 +6,9 @@ ensembles, benchmarks) learns the model's handles here and nowhere else:
 * ``stimulus_species`` / ``dose_species``: the medium species of each stimulus and the
   bolus species a dose is put into at t = 0 (it mixes into the medium in seconds);
 * ``condition_parameters``: culture conditions (glucose, oxygen, ...) -> parameter id;
-* ``expression_handles`` (``expr_X``), ``activity_handles`` (``act_X``) and
-  ``drug_species`` (sequestering drugs in the medium): the perturbation handles;
+* ``expression_handles`` (``expr_X``), ``transgene_handles`` (``tg_X``, overexpression of
+  a gene with a promoter), ``activity_handles`` (``act_X``) and ``drug_species``
+  (sequestering drugs in the medium): the perturbation handles;
 * ``released_species``: the species ``secreted:X`` counts from t = 0;
 * ``theta``: the kinetic parameters an ensemble may vary, in a fixed order, each with its
   nominal value and a prior (:class:`Prior`) derived from its provenance;
@@ -28,6 +29,7 @@ from .model import (
     CONDITION_PARAMETERS,
     DOSE_SPECIES,
     DRUG_ACTIVITY_TARGETS,
+    GENES,
     PERTURBABLE,
     SEQUESTERING_DRUGS,
     STIMULUS_SPECIES,
@@ -80,6 +82,7 @@ class ModelInterface:
     dose_species: dict[str, str]
     condition_parameters: dict[str, str]
     expression_handles: tuple[str, ...]
+    transgene_handles: tuple[str, ...]
     activity_handles: tuple[str, ...]
     drug_species: dict[str, str]
     released_species: tuple[str, ...]
@@ -121,7 +124,7 @@ class ModelInterface:
 
 
 def _is_handle(pid: str) -> bool:
-    return pid.startswith(("expr_", "act_", "target_", "phenotype_"))
+    return pid.startswith(("expr_", "tg_", "act_", "target_", "phenotype_"))
 
 
 def model_interface(model) -> ModelInterface:
@@ -148,6 +151,7 @@ def model_interface(model) -> ModelInterface:
         stimulus_species=dict(STIMULUS_SPECIES), dose_species=dict(DOSE_SPECIES),
         condition_parameters=dict(CONDITION_PARAMETERS),
         expression_handles=tuple(f"expr_{e}" for e in PERTURBABLE),
+        transgene_handles=tuple(f"tg_{g}" for g in GENES),
         activity_handles=tuple(f"act_{e}" for e in DRUG_ACTIVITY_TARGETS)
         + ("act_AKT1_allosteric",),
         drug_species=dict(SEQUESTERING_SPECIES),

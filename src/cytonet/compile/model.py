@@ -20,7 +20,7 @@ dose), each drug and target with its own kon and koff from ``data/drugs.yaml``.
 
 from __future__ import annotations
 
-__all__ = ["build_network", "PERTURBABLE", "DRUG_ACTIVITY_TARGETS", "CONDITION_PARAMETERS",
+__all__ = ["build_network", "PERTURBABLE", "GENES", "DRUG_ACTIVITY_TARGETS", "CONDITION_PARAMETERS",
            "STIMULUS_SPECIES", "DOSE_SPECIES", "ALPHA_RECEPTOR_ROUTES"]
 
 from ..knowledge.records import SPEC_CONDITIONS, Knowledge
@@ -59,7 +59,7 @@ PERTURBABLE = ("IL6R", "LIFR", "IL11RA", "IL6ST", "IL7R", "IL2RG", "IL1R1", "JAK
                "JAK3", "TYK2", "STAT3", "STAT5A", "PTPN11", "KRAS", "MAP2K1", "MAPK1", "PIK3CA",
                "AKT1", "MTOR", "IKBKB", "RELA", "NFKBIA", "HIF1A", "EPAS1", "EGLN1", "TP53",
                "ESR1", "EIF2AK3", "ATF4", "SOCS3", "MMP9", "MMP12", "VEGFA", "BCL2", "MCL1",
-               "CCND1", "MYC", "LIF", "IL6")
+               "CCND1", "MYC", "LIF", "IL6", "PRKAA1", "MDM2", "ID1")
 # genes with explicit mRNA: gene -> (transcription-factor inputs, translation under mTORC1?)
 GENES = {
     "SOCS3": ((("STAT3", "STAT3-transcribes-SOCS3"),), False),
@@ -77,13 +77,16 @@ GENES = {
              ("EPAS1", "EPAS1-transcribes-LIF"), ("ESR1", "ESR1-transcribes-LIF")), False),
     "IL6": ((("RELA", "RELA-transcribes-IL6"),), False),
     "NFKBIA": ((("RELA", "RELA-transcribes-NFKBIA"),), False),
+    # the p53 / MDM2 loop (Wu 1993) and LIF's brake on p53: STAT3 -> ID1 -> MDM2 (Yu 2014)
+    "MDM2": ((("TP53", "TP53-transcribes-MDM2"), ("ID1", "ID1-activates-MDM2")), False),
+    "ID1": ((("STAT3", "STAT3-transcribes-ID1"),), False),
 }
 SECRETED = {"LIF": "LIF-secretes-LIF", "IL6": "IL6-secretes-IL6", "VEGFA": "VEGFA-secretes-VEGFA",
             "MMP9": "MMP9-secretes-MMP9", "MMP12": "MMP12-secretes-MMP12"}
 # transcription-factor activity seen by promoters: TF -> species (nuclear / active form)
 TF_SPECIES = {"STAT3": "STAT3_pd_n", "STAT5A": "STAT5_p_n", "RELA": "NFKB_n", "HIF1A": "HIF1A_c",
-              "EPAS1": "EPAS1_c", "TP53": "TP53_c", "ESR1": "ESR1_E2", "ATF4": "ATF4_c",
-              "MAPK1": "ERK_p"}
+              "EPAS1": "EPAS1_c", "TP53": "TP53_active", "ESR1": "ESR1_E2", "ATF4": "ATF4_c",
+              "MAPK1": "ERK_p", "ID1": "ID1_c"}
 
 
 class _Builder:
@@ -433,8 +436,11 @@ class _Builder:
         self.two_state("AKT", "AKT1",
                        f"{self.p('kphos_AKT')} * act_PIK3CA * PI3K_p * act_AKT1_allosteric",
                        self.p("kdephos_AKT"), ("PIK3CA-activates-AKT1",))
+        # energy stress: AMPK phosphorylates raptor (and TSC2), which switches mTORC1 off
+        # (Gwinn 2008); AMPK_p is built with the glucose sensing in stress_and_hormones
         self.two_state("MTOR", "MTOR", f"{self.p('kact_MTOR_basal')} + {self.p('kact_MTOR')} * act_AKT1 * AKT_p",
-                       self.p("kdeact_MTOR"), ("AKT1-activates-MTOR",), states=("active",))
+                       f"{self.p('kdeact_MTOR')} + {self.p('kinh_MTOR_AMPK')} * AMPK_p",
+                       ("AKT1-activates-MTOR", "PRKAA1-inhibits-MTOR"), states=("active",))
         self.two_state("IKK", "IKBKB",
                        f"{self.p('kact_IKK_basal')} + {self.p('kact_IKK_AKT')} * act_AKT1 * AKT_p + "
                        f"{self.p('kact_IKK_IL1')} * IL1B_IL1R1",
@@ -517,12 +523,21 @@ class _Builder:
     def stress_and_hormones(self):
         sp, Vc = self.n.add_species, "V_cyt"
         self.hypoxia()
-        # unfolded N-glycoprotein load: rises when glycosylation capacity falls
-        fm = self.p("f_mannose_glyco")
-        self.assign("glyco_capacity",
-                    f"(glucose_mM + {fm} * mannose_mM) / "
-                    f"(glucose_mM + {fm} * mannose_mM + {self.p('K_glyco_glucose')})",
+        # unfolded N-glycoprotein load: rises when glycosylation capacity falls; the
+        # capacity saturates steeply (Hill n_glucose_sensing), so that culture glucose of
+        # 5-25 mM is no stress and sub-mM glucose is
+        fm, Kg, ng = self.p("f_mannose_glyco"), self.p("K_glyco_glucose"), self.p("n_glucose_sensing")
+        sugar = f"(glucose_mM + {fm} * mannose_mM)"
+        self.assign("glyco_capacity", f"{sugar}^{ng} / ({sugar}^{ng} + {Kg}^{ng})",
                     "dimensionless", "N-glycosylation capacity from glucose and mannose")
+        # energy stress: AMPK is progressively activated as extracellular glucose falls
+        # (Zhang 2017: aldolase without fructose-1,6-bisphosphate); mannose does not count
+        Ke = self.p("K_AMPK_glucose")
+        self.assign("glucose_shortage", f"{Ke}^{ng} / (glucose_mM^{ng} + {Ke}^{ng})",
+                    "dimensionless", "glucose shortage sensed by the aldolase-AMPK axis")
+        self.two_state("AMPK", "PRKAA1",
+                       f"{self.p('kact_AMPK_basal')} + {self.p('kact_AMPK_glucose')} * glucose_shortage",
+                       self.p("kdeact_AMPK"), ("glucose-inhibits-PRKAA1",))
         sp("UP_load", "cytoplasm", [("ER_stress", 1, {"active"})])
         self.synthesize("UP_load", f"{self.p('k_UP_in')} * (1 - glyco_capacity)", Vc,
                         ("glucose-inhibits-ER_stress", "mannose-inhibits-ER_stress"))
@@ -533,8 +548,23 @@ class _Builder:
         self.synthesize("ATF4_c", f"expr_ATF4 * ({self.p('ksyn_ATF4')} + {self.p('ksyn_ATF4_PERK')} * "
                                   "act_EIF2AK3 * PERK_p)", Vc, ("EIF2AK3-activates-ATF4",))
         self.degrade("ATF4_c", self.p("kdeg_ATF4"), Vc)
+        # p53: constitutive synthesis; degradation mostly by MDM2 (a p53 target gene, Wu
+        # 1993). Energy stress: AMPK phosphorylates p53 at Ser15 (Jones 2005), which the
+        # model reads as shielding it from MDM2, so p53 rises; Ser15-phosphorylated p53 is
+        # what enforces the glucose-dependent G1/S arrest (phospho:TP53 restrains
+        # proliferation in phenotypes.yaml). Both forms are transcriptionally active.
+        mdm2 = f"{self.p('kdeg_TP53_MDM2')} * MDM2_c"
         sp("TP53_c", "cytoplasm", [("TP53", 1, {"active"})])
-        self.turnover("TP53_c", "TP53", Vc)
+        sp("TP53_p", "cytoplasm", [("TP53", 1, {"p", "active"})])
+        self.synthesize("TP53_c", f"{self.p('ksyn_TP53')} * expr_TP53", Vc)
+        self.convert("TP53_c", "TP53_p", f"{self.p('kphos_TP53_AMPK')} * AMPK_p", Vc,
+                     ("PRKAA1-activates-TP53",), "phos_TP53", "phosphorylate")
+        self.convert("TP53_p", "TP53_c", self.p("kdephos_TP53"), Vc, (), "dephos_TP53",
+                     "dephosphorylate")
+        self.degrade("TP53_c", f"({self.p('kdeg_TP53')} + {mdm2})", Vc, ("MDM2-degrades-TP53",))
+        self.degrade("TP53_p", f"({self.p('kdeg_TP53')} + {self.p('f_MDM2_TP53_p')} * {mdm2})", Vc,
+                     ("MDM2-degrades-TP53", "PRKAA1-activates-TP53"))
+        self.assign("TP53_active", "TP53_c + TP53_p", "nM", "transcriptionally active p53")
         sp("ESR1", "cytoplasm", ["ESR1"])
         self.turnover("ESR1", "ESR1", Vc)
         sp("ESR1_E2", "cytoplasm", [("ESR1", 1, {"active"})])
@@ -566,8 +596,11 @@ class _Builder:
                 # scales promoter output (Hu et al. 2007)
                 Kp = self.p("K_TP53_LIF")
                 promoter = (f"({promoter}) * ({self.p('e0_TP53_LIF')} + "
-                            f"TP53_c^2 / ({Kp}^2 + TP53_c^2))")
+                            f"TP53_active^2 / ({Kp}^2 + TP53_active^2))")
                 realized.append("TP53-transcribes-LIF")
+            # native promoter x expression level, plus a transgene (overexpression): a
+            # constitutive promoter at tg_X times the gene's basal promoter activity
+            transcription = (f"(expr_{gene} * ({promoter}) + tg_{gene} * {self.p(f'b_{gene}')})")
             mrna_comp = [Component(gene, 1, frozenset(), True)]
             m = f"{gene}_mRNA"
             sp(m, "cytoplasm", mrna_comp)
@@ -575,7 +608,7 @@ class _Builder:
                 # realistic delay: nascent transcript -> processed -> exported mRNA
                 sp("SOCS3_pre1", "nucleus", mrna_comp)
                 sp("SOCS3_pre2", "nucleus", mrna_comp)
-                self.synthesize("SOCS3_pre1", f"{self.p('ktx')} * expr_SOCS3 * ({promoter})", Vn,
+                self.synthesize("SOCS3_pre1", f"{self.p('ktx')} * {transcription}", Vn,
                                 tuple(realized))
                 self.convert("SOCS3_pre1", "SOCS3_pre2", self.p("k_mrna_delay"), Vn, (), "proc1_SOCS3")
                 self.rxn("export_SOCS3_mRNA", ["SOCS3_pre2"], [m],
@@ -583,7 +616,7 @@ class _Builder:
                 self.degrade("SOCS3_pre1", self.p("kdeg_mRNA_SOCS3"), Vn)
                 self.degrade("SOCS3_pre2", self.p("kdeg_mRNA_SOCS3"), Vn)
             else:
-                self.synthesize(m, f"{self.p('ktx')} * expr_{gene} * ({promoter})", Vn,
+                self.synthesize(m, f"{self.p('ktx')} * {transcription}", Vn,
                                 tuple(realized), rid=f"tx_{gene}")
             self.degrade(m, self.p(f"kdeg_mRNA_{gene}"), Vc)
             # translation (mTORC1-sensitive for some mRNAs)
@@ -625,6 +658,11 @@ def build_network(kb: Knowledge, params: ParameterSet) -> Network:
         net.parameters[f"expr_{ent}"] = Parameter(
             f"expr_{ent}", 1.0, "dimensionless",
             Provenance("derived", None, "context level x knockdown/knockout/overexpression"))
+    for gene in GENES:
+        net.parameters[f"tg_{gene}"] = Parameter(
+            f"tg_{gene}", 0.0, "dimensionless",
+            Provenance("derived", None, "overexpression transgene: constitutive transcription "
+                                        "in units of the gene's basal promoter activity"))
     net.parameters["act_AKT1_allosteric"] = Parameter(
         "act_AKT1_allosteric", 1.0, "dimensionless",
         Provenance("derived", None, "fraction of AKT left activatable by allosteric inhibitors"))

@@ -37,6 +37,7 @@ def experiment_values(model, exp: Experiment, *, stimulated: bool) -> dict[str, 
                                       field="cell")) from None
     vals: dict[str, float] = {h: ctx.level(h[len("expr_"):]) for h in iface.expression_handles}
     vals.update({h: 1.0 for h in iface.activity_handles})
+    vals.update({h: 0.0 for h in iface.transgene_handles})
     vals.update({sid: 0.0 for sid in iface.drug_species.values()})
     for p in exp.perturbations:
         if p.kind == "drug":
@@ -65,8 +66,18 @@ def experiment_values(model, exp: Experiment, *, stimulated: bool) -> dict[str, 
             vals[key] *= 1.0 - (0.8 if p.efficiency is None else p.efficiency)
         elif p.kind == "overexpress":
             fold = 5.0 if p.fold is None else p.fold
-            # a transgene adds expression: fold over the basal level of the generic line
-            vals[key] = vals[key] + (fold - 1.0) * max(1.0, vals[key]) if fold >= 1 else vals[key] * fold
+            if fold < 1:
+                vals[key] *= fold
+                continue
+            # a transgene: constitutive expression adding (fold - 1) x the basal level (at
+            # least the generic line's), so the resting level is fold x basal; for a gene with
+            # a promoter the transgene does not follow the native promoter's induction
+            extra = (fold - 1.0) * max(1.0, vals[key])
+            tg = f"tg_{sym}"
+            if tg in vals:
+                vals[tg] += extra
+            else:
+                vals[key] += extra
         else:
             raise ExperimentError(Problem(f"unknown perturbation kind {p.kind!r}",
                                           field="perturbations"))

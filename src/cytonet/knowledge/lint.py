@@ -507,6 +507,12 @@ class PhenotypeWeights(AbstractCheck):
         for pid, obj in ctx.items("phenotypes", "id"):
             drivers = [d for d in obj.get("drivers") or [] if isinstance(d, LineDict)]
             for d in drivers:
+                if d.get("effect") == "restrains" and "weight" in d:
+                    yield ctx.problem("phenotypes", f"driver {d.get('readout')!r}: a restraining "
+                                      "driver is a brake and takes no weight", d, pid, "weight")
+            # restraining drivers multiply the score; only the driving ones share weights
+            drivers = [d for d in drivers if d.get("effect", "drives") != "restrains"]
+            for d in drivers:
                 w = d.get("weight", 1.0)
                 if not isinstance(w, (int, float)) or isinstance(w, bool) or w <= 0:
                     yield ctx.problem("phenotypes", f"driver {d.get('readout')!r}: weight must be a "

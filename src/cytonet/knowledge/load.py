@@ -463,7 +463,10 @@ def read_knowledge(data_dir: str | Path = DATA_DIR) -> tuple[Knowledge, list[Pro
             if not isinstance(drv, dict):
                 col.add("driver must be a mapping", obj, item, "drivers")
                 continue
-            col.unknown_keys(drv, {"readout", "weight", "K", "ref", "text", "group"}, item)
+            col.unknown_keys(drv, {"readout", "weight", "K", "ref", "text", "group", "effect"},
+                             item)
+            effect = col.require(drv, "effect", item, allowed=("drives", "restrains")) \
+                if "effect" in drv else "drives"
             ro = col.require(drv, "readout", item)
             try:
                 K = to_molar_nM(parse_quantity(drv.get("K"), kind="concentration", where=Problem(
@@ -480,7 +483,8 @@ def read_knowledge(data_dir: str | Path = DATA_DIR) -> tuple[Knowledge, list[Pro
             if ro:
                 drivers.append(Driver(readout=ro, K_nM=K, weight=float(w), evidence=Evidence(
                     ref=str(drv.get("ref")), text=str(drv.get("text", "")),
-                    source=sources.get(str(drv.get("ref")))), group=str(drv.get("group", ""))))
+                    source=sources.get(str(drv.get("ref")))), group=str(drv.get("group", "")),
+                    effect=effect or "drives"))
         if pid and comb and tau:
             phenotypes[pid] = Phenotype(id=pid, combine=comb, tau_s=tau, drivers=tuple(drivers),
                                         line=line_of(obj))

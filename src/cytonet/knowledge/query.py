@@ -85,9 +85,10 @@ def to_networkx(kb: Knowledge, *, drivers: bool = True, drugs: bool = True) -> n
                 ent = _driver_entity(catalog, drv.readout)
                 if ent is None:
                     continue
-                key = f"{ent}-drives-{ph.id}:{drv.readout}"
-                g.add_edge(ent, ph.id, key=key, id=key, kind=DRIVER, sign="+",
-                           mechanism="drives", readout=drv.readout, weight=drv.weight,
+                key = f"{ent}-{drv.effect}-{ph.id}:{drv.readout}"
+                g.add_edge(ent, ph.id, key=key, id=key, kind=DRIVER,
+                           sign="+" if drv.effect == "drives" else "-", mechanism=drv.effect,
+                           readout=drv.readout, weight=drv.weight,
                            K_nM=drv.K_nM, evidence=[drv.evidence.as_dict()], context=[])
     if drugs:
         for d in kb.drugs.values():

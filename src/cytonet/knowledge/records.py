@@ -165,6 +165,9 @@ class Driver:
     weight: float
     evidence: Evidence
     group: str = ""
+    # "drives" raises the score (a term of its group); "restrains" multiplies the whole
+    # score by K^n / (K^n + x^n), a brake such as a checkpoint or an energy crisis
+    effect: str = "drives"
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ as not passing it, and the failure is kept with its reason.
 
 from __future__ import annotations
 
-__all__ = ["EnsembleScore", "validate_ensemble"]
+__all__ = ["EnsembleJudge", "EnsembleScore", "validate_ensemble"]
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -52,45 +52,72 @@ class EnsembleScore:
                 "failed_members": dict(self.failed_members)}
 
 
+class EnsembleJudge:
+    """``observations`` planned once, judged on any matrix of members.
+
+    :meth:`scorecards` solves the plan for every row of ``theta`` (in batches, through
+    :func:`~cytonet.analysis.ensemble.run_members`) and judges each member with
+    :func:`validate_observations`; a member whose simulation for an observation failed gets
+    that observation as an ERROR with the solver's reason. The calibration
+    (:mod:`cytonet.calibrate.joint`) and :func:`validate_ensemble` share it."""
+
+    def __init__(self, observations: Sequence, model):
+        from ..experiments.plan import plan_requests
+
+        self.observations = list(observations)
+        self.model = model
+        self.requests, _ = build_requests(self.observations)
+        self.plan, self.arm_of, self.errors = plan_requests(model, self.requests)
+        self.by_experiment = {req.experiment: (i, req, a) for i, (req, a)
+                              in enumerate(zip(self.requests, self.arm_of, strict=True))}
+
+    def scorecards(self, theta: np.ndarray, members: list[str] | None = None,
+                   failed: dict[str, str] | None = None, **run_kw) -> list[Scorecard]:
+        """One scorecard per row of ``theta``; ``failed`` collects member -> first reason."""
+        from ..analysis.ensemble import run_members
+
+        theta = np.atleast_2d(theta)
+        members = members or [f"member-{i}" for i in range(theta.shape[0])]
+        failed = {} if failed is None else failed
+        plan = self.plan
+        sol = run_members(plan, theta, **run_kw) if plan.arms else None
+        cards = []
+        for m in range(theta.shape[0]):
+            def simulate(reqs, workers=None, m=m):
+                out = []
+                for r in reqs:
+                    i, full, a = self.by_experiment.get(r.experiment, (None, None, None))
+                    if a is None:
+                        out.append(Result(r, {}, error=str(self.errors.get(i, "not planned"))))
+                        continue
+                    if sol.status[m, a] != Status.OK:
+                        failed.setdefault(members[m], sol.message(m, a))
+                        out.append(Result(r, {}, error=sol.message(m, a)))
+                        continue
+                    arm = plan.arms[a]
+                    idx = np.searchsorted(arm.times, np.asarray(r.times, dtype=float))
+                    vals = sol.values[a][m]
+                    pos = {ro: k for k, ro in enumerate(full.readouts)}
+                    out.append(Result(r, {ro: vals[pos[ro]][idx] for ro in r.readouts}))
+                return out
+
+            cards.append(validate_observations(self.observations, simulate=simulate))
+        return cards
+
+
 def validate_ensemble(observations: Sequence, model, theta: np.ndarray,
                       members: list[str] | None = None, description: str = "",
                       **run_kw) -> EnsembleScore:
     """Judge ``observations`` on each row of ``theta`` (``model.interface.theta_ids``)."""
-    from ..analysis.ensemble import run_members
-    from ..experiments.plan import plan_requests
-
-    observations = list(observations)
+    judge = EnsembleJudge(observations, model)
     theta = np.atleast_2d(theta)
     members = members or [f"member-{i}" for i in range(theta.shape[0])]
-    requests, _ = build_requests(observations)
-    plan, arm_of, errors = plan_requests(model, requests)
-    sol = run_members(plan, theta, **run_kw) if plan.arms else None
-    by_experiment = {req.experiment: (i, req, a)
-                     for i, (req, a) in enumerate(zip(requests, arm_of, strict=True))}
-    n_obs = len(observations)
-    passes = {o.id: 0 for o in observations}
-    rates = []
     failed: dict[str, str] = {}
-    for m in range(theta.shape[0]):
-        def simulate(reqs, workers=None, m=m):
-            out = []
-            for r in reqs:
-                i, full, a = by_experiment.get(r.experiment, (None, None, None))
-                if a is None:
-                    out.append(Result(r, {}, error=str(errors.get(i, "not planned"))))
-                    continue
-                if sol.status[m, a] != Status.OK:
-                    failed.setdefault(members[m], sol.message(m, a))
-                    out.append(Result(r, {}, error=sol.message(m, a)))
-                    continue
-                arm = plan.arms[a]
-                idx = np.searchsorted(arm.times, np.asarray(r.times, dtype=float))
-                vals = sol.values[a][m]
-                pos = {ro: k for k, ro in enumerate(full.readouts)}
-                out.append(Result(r, {ro: vals[pos[ro]][idx] for ro in r.readouts}))
-            return out
-
-        card: Scorecard = validate_observations(observations, simulate=simulate)
+    cards = judge.scorecards(theta, members, failed, **run_kw)
+    n_obs = len(judge.observations)
+    passes = {o.id: 0 for o in judge.observations}
+    rates = []
+    for card in cards:
         ok = 0
         for res in card.results:
             if res.status == "PASS":
@@ -100,4 +127,3 @@ def validate_ensemble(observations: Sequence, model, theta: np.ndarray,
     n = theta.shape[0]
     fractions = {oid: c / n for oid, c in passes.items()}
     return EnsembleScore(description, fractions, np.asarray(rates), failed)
-

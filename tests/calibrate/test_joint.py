@@ -1,0 +1,77 @@
+"""Joint MAP calibration: margins agree with verdicts; the objective, its gradient, the
+priors and the Kd ties behave as documented (cytonet.calibrate.joint)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from cytonet.calibrate.joint import JointProblem, JointSettings, fit_joint, rank_parameters
+from cytonet.compile import compile_model
+from cytonet.experiments.parse import load_observations
+from cytonet.validation.margins import result_margin
+from cytonet.validation.run import validate_observations
+
+DATA = Path(__file__).resolve().parents[2] / "src" / "cytonet" / "data"
+
+
+@pytest.fixture(scope="module")
+def model():
+    return compile_model()
+
+
+@pytest.fixture(scope="module")
+def package_obs():
+    obs = []
+    for f in ("observations.yaml", "anchors.yaml"):
+        o, _ = load_observations(str(DATA / f))
+        obs += o
+    return obs
+
+
+def test_margins_have_the_sign_of_the_verdicts(package_obs):
+    card = validate_observations(package_obs)
+    judged = [r for r in card.results if r.status in ("PASS", "FAIL")]
+    assert len(judged) == len(package_obs)
+    for r in judged:
+        m = result_margin(r)
+        assert not math.isnan(m), r.id
+        assert (m >= 0) == (r.status == "PASS"), (r.id, r.status, m, r.detail)
+
+
+def test_objective_gradient_priors_and_kd_ties(model, package_obs):
+    obs = [o for o in package_obs if o.id.startswith("drug-tocilizumab")]
+    prob = JointProblem(model, obs, ["kon_IL6_IL6R", "kdeg_IL6R"], JointSettings(workers=1))
+    # data + prior, the prior 0 at the default set (its median)
+    L0 = prob.loss(prob.x0)[0]
+    M0 = prob.margins(prob.x0)
+    assert L0 == pytest.approx(prob.data_loss(M0)[0])
+    assert prob.prior_loss(prob.x0 + prob.sigma)[0] == pytest.approx(1.0)
+    # the gradient is the forward difference of the same loss
+    f, g = prob.value_and_grad(prob.x0)
+    assert f == pytest.approx(L0)
+    h = prob.settings.fd_step
+    assert g[0] == pytest.approx((prob.loss(prob.x0 + [h, 0])[0] - L0) / h, rel=1e-6, abs=1e-9)
+    # koff_IL6_IL6R is derived from the measured Kd: it moves with the fitted on-rate
+    ids = list(model.interface.theta_ids)
+    k_on, k_off = ids.index("kon_IL6_IL6R"), ids.index("koff_IL6_IL6R")
+    T = prob.theta(prob.x0 + [0.5, 0.0])[0]
+    kd0 = prob.theta0[k_off] / prob.theta0[k_on]
+    assert T[k_off] / T[k_on] == pytest.approx(kd0)
+    assert T[k_on] == pytest.approx(10 ** 0.5 * prob.theta0[k_on])
+
+
+def test_rank_and_a_short_fit_lower_the_loss(model, package_obs):
+    obs = [o for o in package_obs if o.id.startswith("drug-tocilizumab")]
+    ranked = rank_parameters(model, obs, ["kon_IL6_IL6R", "kdeg_IL6R", "kdeg_LIFR"],
+                             settings=JointSettings(workers=1))
+    assert [p for p, _ in ranked][0] == "kon_IL6_IL6R"
+    assert dict(ranked)["kdeg_LIFR"] < dict(ranked)["kon_IL6_IL6R"]
+    prob = JointProblem(model, obs, [ranked[0][0]], JointSettings(workers=1))
+    fit = fit_joint(prob, n_starts=1, max_iter=3)
+    assert fit.loss_best <= fit.loss_start + 1e-12
+    assert fit.n_members_solved > 0 and fit.starts[0]["n_fval"] >= 1
+    assert np.all((fit.x_best >= prob.lb) & (fit.x_best <= prob.ub))
