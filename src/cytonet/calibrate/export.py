@@ -251,12 +251,16 @@ def write_petab_yaml(out: Path, name: str) -> Path:
                          "measurement_files": ["measurements.tsv"],
                          "observable_files": ["observables.tsv"]}]}
     path = out / f"{name}.yaml"
-    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    from ..outputs import write_text_atomic
+
+    write_text_atomic(path, yaml.safe_dump(doc, sort_keys=False))
     return path
 
 
 def _write_tsv(df: pd.DataFrame, path: Path) -> None:
-    df.to_csv(path, sep="\t", index=False, na_rep="")
+    from ..outputs import write_atomic
+
+    write_atomic(path, lambda f: df.to_csv(f, sep="\t", index=False, na_rep=""))
 
 
 # ------------------------------------------------------------------------------ export
@@ -359,7 +363,9 @@ def export_petab(experiments: dict[str, Experiment], data: pd.DataFrame, out_dir
     kin = kinetic_parameter_rows(model, estimate, exclude=cond_cols)
     par_df = pd.DataFrame(kin + par_rows)
 
-    (out / "model.xml").write_text(model.sbml, encoding="utf-8")
+    from ..outputs import write_text_atomic
+
+    write_text_atomic(out / "model.xml", model.sbml)
     _write_tsv(cond_df, out / "conditions.tsv")
     _write_tsv(pd.DataFrame(obs_rows), out / "observables.tsv")
     _write_tsv(meas, out / "measurements.tsv")
