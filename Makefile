@@ -6,12 +6,12 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install report validate test lint bench clean
+.PHONY: install report validate test lint bench serve screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[calibrate,ensemble,test]'
+	$(BIN)/python -m pip install -q -e '.[calibrate,ensemble,logical,serve,test]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -25,6 +25,16 @@ report: $(STAMP)
 		--out report/screen | tee report/screen/summary.txt
 	$(BIN)/cytonet report --out report --ensemble 20 --jitter 0.3 \
 		--analysis report/sensitivity --analysis report/screen
+
+# the web explorer on http://127.0.0.1:8765 (docs/explorer.md)
+serve: $(STAMP)
+	$(BIN)/cytonet serve
+
+# 1400 px screenshots of the report and the explorer under report/screenshots/, each checked
+# (needs /usr/bin/chromium; a report from `make report`, else a quick one without ensemble)
+screenshots: $(STAMP)
+	test -f report/index.html || $(BIN)/cytonet report --out report
+	$(BIN)/python tests/web/screenshots.py --report report/index.html --out report/screenshots
 
 validate: $(STAMP)
 	$(BIN)/cytonet validate

@@ -3,8 +3,8 @@
     .venv/bin/python bench/calibrate_joint.py [--top 20] [--starts 2] [--max-iter 15]
         [--out build/joint] [--observations FILE ...] [--holdout FILE ...]
 
-1. Ranks every kinetic parameter with provenance `assumed` by the loss change a one-sigma
-   move of it causes (cytonet.calibrate.joint.rank_parameters), on the package's curated
+1. Ranks every kinetic parameter with provenance `assumed` by the local slope of the loss
+   times its prior width (cytonet.calibrate.joint.rank_parameters), on the package's curated
    observations and anchors (the qualitative findings as smooth margin penalties, the
    quantitative anchors as robust log-range penalties).
 2. Fits the top ``--top`` of them by multi-start MAP with their priors (pyPESTO, L-BFGS-B),
@@ -79,7 +79,7 @@ def main(argv=None) -> int:
     ranking = rank_parameters(model, obs, candidates, settings=settings)
     rank_s = time.perf_counter() - t
     with open(args.out / "ranking.csv", "w") as fh:
-        fh.write("parameter,loss_change_per_sigma\n")
+        fh.write("parameter,slope_times_sigma\n")
         fh.writelines(f"{p},{e:.6g}\n" for p, e in ranking)
     chosen = [p for p, e in ranking[:args.top] if e > 0]
     print(f"ranked {len(candidates)} assumed parameters in {rank_s:.0f} s; fitting "

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 
 import numpy as np
 import pytest
+from browser_helpers import CHROMIUM, NO_CHROMIUM
 from validation_helpers import FakeSimulator, make_observation
 
 from cytonet.report.html import write_report
 from cytonet.validation.run import validate_observations
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which(
-    "google-chrome")
-
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="needs a headless Chromium (apt-get install "
-                       "chromium); the HTML itself is checked in test_report_html.py"),
+    pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM + " (test_report_html.py)"),
 ]
 
 
@@ -42,3 +38,42 @@ def test_report_renders_with_scorecard_and_plots(tmp_path):
     # the green PASS bar and the red FAIL bar of the two cards are both on screen
     assert ((flat[:, 1] > 120) & (flat[:, 0] < 80) & (flat[:, 2] < 100)).any()
     assert ((flat[:, 0] > 150) & (flat[:, 1] < 80) & (flat[:, 2] < 80)).any()
+
+
+def test_report_search_and_filter_in_the_browser(tmp_path):
+    from browser_helpers import launch, playwright_missing
+    why = playwright_missing()
+    if why:
+        pytest.skip(why)
+    from playwright.sync_api import sync_playwright
+    from screenshots import check_picture
+
+    exp = {"test": {"cell": "hepatocyte", "stimuli": {"IL6": "20 ng/mL"}},
+           "control": {"cell": "hepatocyte"}, "at": "30 min", "expect": "increase"}
+    obs = [make_observation(id="il6-up", **exp),
+           make_observation(id="il6-up-a-lot", fold=1e6, **exp),
+           make_observation(id="il6-invasion", readout="phenotype:invasion", **exp)]
+    card = validate_observations(obs, simulate=FakeSimulator())
+    page = write_report(card, tmp_path / "report", network=True)
+    with sync_playwright() as p:
+        browser = launch(p)
+        pg = browser.new_page(viewport={"width": 1400, "height": 1000})
+        pg.goto(page.as_uri())
+        visible = "() => [...document.querySelectorAll('.obs')].filter((c) => " \
+                  "c.style.display !== 'none').map((c) => c.id)"
+        assert len(pg.evaluate(visible)) == 3
+        pg.select_option("#f-status", "FAIL")
+        shown = pg.evaluate(visible)
+        assert shown == [f"obs-{r.id}" for r in card.results if r.status == "FAIL"] != []
+        assert pg.inner_text("#f-count").startswith(f"{len(shown)} of 3")
+        pg.select_option("#f-status", "")
+        pg.fill("#f-q", "invasion")
+        assert pg.evaluate(visible) == ["obs-il6-invasion"]
+        # the failures index links to the card
+        pg.fill("#f-q", "")
+        href = pg.locator("#failures + ul a").first.get_attribute("href")
+        assert href == "#" + shown[0]
+        shot = tmp_path / "report.png"
+        pg.screenshot(path=shot)
+        browser.close()
+    assert check_picture(shot) is None

@@ -47,7 +47,9 @@ class Page(HTMLParser):
             self.ids.append(a["id"])
         if tag == "a" and "href" in a:
             self.links.append(a["href"])
-        if tag in ("script", "link") or (tag == "img" and not a["src"].startswith("data:")):
+        # self-contained: inline scripts (the search/filter) are fine, fetched files are not
+        if (tag == "script" and a.get("src")) or tag == "link" or (
+                tag == "img" and not a["src"].startswith("data:")):
             self.external.append(tag)
 
     def handle_data(self, data):

@@ -17,8 +17,8 @@ with the log-distance outside it, a robust (Huber-like) likelihood for literatur
 Evaluation is one ensemble solve: the value and the forward-difference gradient at ``x``
 are the scorecards of ``k + 1`` members (``x`` and ``x + h e_i``) judged by
 :class:`~cytonet.validation.ensemble.EnsembleJudge`, batched over worker processes like any
-ensemble. Parameters are ranked for fitting by :func:`rank_parameters` (the loss change a
-one-sigma move of each parameter causes, from one batch of members). The optimizer is
+ensemble. Parameters are ranked for fitting by :func:`rank_parameters` (the local slope of the loss
+times each parameter's prior width, from one batch of members). The optimizer is
 pyPESTO's multi-start (scipy L-BFGS-B within the priors' 3-sigma bounds).
 """
 
@@ -146,12 +146,16 @@ class JointProblem:
 
 def rank_parameters(model, observations, candidates: Sequence[str], *,
                     settings: JointSettings = JointSettings()) -> list[tuple[str, float]]:
-    """(parameter, |loss change|) for a one-prior-sigma move up of each candidate from the
-    default set, largest first: one batch of ``len(candidates) + 1`` members."""
+    """(parameter, |dL/dx| x sigma) for each candidate at the default set, largest first:
+    the local slope of the loss (forward difference, ``settings.fd_step``) scaled to the
+    parameter's prior width, from one batch of ``len(candidates) + 1`` members. A local
+    slope, not a one-sigma move: with assumed priors a decade wide, such a move often breaks
+    the steady state, which would rank parameters by fragility rather than by the fit."""
     prob = JointProblem(model, observations, candidates, settings)
-    X = np.vstack([prob.x0, prob.x0 + np.diag(prob.sigma)])
+    h = settings.fd_step
+    X = np.vstack([prob.x0, prob.x0 + h * np.eye(len(prob.x0))])
     L = prob.data_loss(prob.margins(X))
-    effect = np.abs(L[1:] - L[0])
+    effect = np.abs(L[1:] - L[0]) / h * prob.sigma
     order = np.argsort(-effect)
     return [(prob.param_ids[i], float(effect[i])) for i in order]
 

@@ -14,7 +14,7 @@ from ..errors import CytonetError
 # Command groups, each a module in this package exposing ``register(subparsers)``.
 # A group whose optional dependencies are missing still registers and explains itself.
 _GROUPS = ("kb", "model", "simulate", "validate", "report", "petab", "ensemble", "sensitivity",
-           "screen")
+           "screen", "serve", "logical")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -39,6 +39,9 @@ def register(subparsers) -> None:
     p.add_argument("--analysis", action="append", type=Path, default=[], metavar="DIR",
                    help="include an analysis output folder (cytonet sensitivity/screen --out "
                         "DIR): its figure, its table's top rows and its summary.txt")
+    p.add_argument("--logical", action="store_true",
+                   help="also judge every observation on the logical model and add the "
+                        "ODE-vs-logical table (needs the extra 'logical')")
     p.set_defaults(func=run_report)
 
 
@@ -105,9 +108,15 @@ def _run_report(args: argparse.Namespace, out: Path) -> int:
     analyses = analysis_sections(args.analysis)
     card = validate_file([str(f) for f in observation_files(args)], workers=args.workers)
     ens = ensemble_score(card, args) if args.ensemble else None
+    comparison = None
+    if getattr(args, "logical", False):
+        from ..logical.validate import compare
+        from .validate import _logical_card
+        comparison = compare(card, _logical_card([str(f) for f in observation_files(args)]))
     stage = staging_dir(out)
     try:
-        write_report(card, stage, reasons=reasons, ensemble=ens, analyses=analyses)
+        write_report(card, stage, reasons=reasons, ensemble=ens, analyses=analyses,
+                     comparison=comparison)
         publish_dir(stage, out)
     finally:
         if stage.exists():
@@ -122,6 +131,8 @@ def _run_report(args: argparse.Namespace, out: Path) -> int:
         print(quantitative_line(card))
     if ens is not None:
         print(ens.summary())
+    if comparison is not None:
+        print(comparison.summary())
     print(f"{card.passed} passed, {card.failed} failed"
           + (f", {card.errors} could not be run" if card.errors else ""))
     if args.strict and card.errors:

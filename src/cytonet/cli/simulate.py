@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 __all__ = ["register", "run_simulate", "load_experiments", "parse_readouts", "simulate_frame",
-           "TIDY_COLUMNS"]
+           "output_times", "TIDY_COLUMNS"]
 
 import argparse
 import sys
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -58,18 +59,20 @@ def _at_least(minimum: int):
 
 # ---------------------------------------------------------------------- input
 
-def load_experiments(path: str | Path, catalog=None) -> list[tuple[str, object]]:
+def load_experiments(path: str | Path, catalog=None, *, text: str | None = None
+                     ) -> list[tuple[str, object]]:
     """(name, Experiment) pairs from a YAML file; ExperimentError lists every located problem.
 
     The file holds one experiment mapping, a list of experiments each with a ``name``, or a
     mapping with the single key ``experiments`` holding such a list or a mapping
-    ``name: experiment``.
+    ``name: experiment``. With ``text``, that YAML text is read instead of the file and
+    ``path`` only names it in messages (the web explorer's editor).
     """
-    from .._yaml import line_of, load_yaml
-    from ..experiments.parse import EXPERIMENT_KEYS, parse_experiment
+    from .._yaml import line_of, load_yaml, load_yaml_text
+    from ..experiments.parse import EXPERIMENT_KEYS, describe_as_written, parse_experiment
 
     file = str(path)
-    data = load_yaml(file)
+    data = load_yaml(file) if text is None else load_yaml_text(text, file)
     problems: list[Problem] = []
     items: list[tuple[str, object, int | None, str]] = []  # name, mapping, line, field prefix
     if data is None:
@@ -116,7 +119,9 @@ def load_experiments(path: str | Path, catalog=None) -> list[tuple[str, object]]
             continue
         seen.add(name)
         try:
-            out.append((name, parse_experiment(obj, where=where, catalog=catalog)))
+            exp = parse_experiment(obj, where=where, catalog=catalog)
+            # the label (not compared) keeps the doses as written, for plots and legends
+            out.append((name, replace(exp, label=describe_as_written(obj))))
         except InputError as exc:
             problems += exc.problems
     if problems:
@@ -215,6 +220,12 @@ def _display_times(until_s: float) -> list[float]:
     return [*ts, until_s]
 
 
+def output_times(until_s: float, points: int) -> np.ndarray:
+    """The simulated times (s): ``points`` evenly over [0, until] plus the printed ones."""
+    return np.unique(np.concatenate([np.linspace(0.0, until_s, points),
+                                     _display_times(until_s)]))
+
+
 def _fmt_time(s: float) -> str:
     if s == 0:
         return "0"
@@ -284,7 +295,7 @@ def run_simulate(args: argparse.Namespace) -> int:
     model = compile_model(parameter_set=getattr(args, "parameter_set", None))
     readouts = parse_readouts(args.readouts, model)
     shown = _display_times(until)
-    times = np.unique(np.concatenate([np.linspace(0.0, until, args.points), shown]))
+    times = output_times(until, args.points)
     workers = cap_workers(args.workers, len(experiments))
     error: CytonetError | None = None
     try:

@@ -107,6 +107,9 @@ def register(subparsers) -> None:
     p.add_argument("--parameter-file", metavar="FILE", type=Path, default=None,
                    help="validate with the parameter set in FILE (same format as "
                         "data/parameter_sets/*.yaml) on top of the curated one")
+    p.add_argument("--formalism", choices=["ode", "logical", "both"], default="ode",
+                   help="judge on the ODE model (default), the logical model compiled from the "
+                        "same graph (docs/logical.md), or both with an agreement summary")
     add_ensemble_arguments(p)
     p.set_defaults(func=run_validate)
 
@@ -136,6 +139,9 @@ def run_validate(args: argparse.Namespace) -> int:
     from ..validation.run import validate_file
 
     files = [str(f) for f in observation_files(args)]
+    formalism = getattr(args, "formalism", "ode")
+    if formalism != "ode":
+        return run_validate_logical(args, files, both=formalism == "both")
     # compile and JIT the model first (if the simulator can), so the time below is the suite's
     from ..validation import run as _run
     chosen = parameter_set_from_args(args)
@@ -181,3 +187,71 @@ def run_validate(args: argparse.Namespace) -> int:
     if card.errors:
         return 2
     return 1 if args.strict and card.failed else 0
+
+
+def _logical_card(files):
+    from .logical import _require_engines
+
+    _require_engines()
+    from ..logical.validate import validate_logical
+    return validate_logical(files)
+
+
+def run_validate_logical(args: argparse.Namespace, files: list[str], both: bool) -> int:
+    """--formalism logical | both (docs/logical.md)."""
+    if getattr(args, "ensemble", None):
+        raise InputError(Problem("--ensemble applies to the ODE model only "
+                                 "(use it with --formalism ode)"))
+    t0 = time.perf_counter()
+    lsc = _logical_card(files)
+    card = lsc.card
+    n_all = len(card.results) + len(lsc.not_applicable)
+    if not both:
+        if args.json:
+            print(json.dumps(lsc.as_dict(), indent=2))
+        else:
+            for r in card.results:
+                if r.status != "ERROR":
+                    print(r.summary())
+            for oid, why in lsc.not_applicable:
+                print(f"N/A {oid}: {why}")
+            for p in card.problems:
+                print(f"ERROR {p}")
+            print(f"logical model: expressed {lsc.expressed} of {n_all} observations "
+                  f"({len(lsc.not_applicable)} not applicable) in "
+                  f"{time.perf_counter() - t0:.1f} s")
+            print(f"{card.passed} passed, {card.failed} failed")
+        if card.errors:
+            return 2
+        return 1 if args.strict and card.failed else 0
+
+    from ..logical.validate import compare
+    from ..validation.run import validate_file
+
+    if getattr(args, "parameter_set", None):
+        from ..experiments.runner import use_parameter_set
+        use_parameter_set(args.parameter_set)
+    ode = validate_file(files, workers=args.workers)
+    cmp = compare(ode, lsc)
+    if args.json:
+        print(json.dumps({"ode": ode.as_dict(), "logical": lsc.as_dict(),
+                          "comparison": cmp.as_dict()}, indent=2))
+    else:
+        width = max((len(r["id"]) for r in cmp.rows), default=10)
+        for r in cmp.rows:
+            mark = ("agree" if r["ode"] == r["logical"] else "DISAGREE") \
+                if r["logical"] in ("PASS", "FAIL") and r["ode"] in ("PASS", "FAIL") else "-"
+            print(f"{r['id']:<{width}}  ODE {r['ode']:<5} logical {r['logical']:<5} {mark}")
+        for p in list(ode.problems) + list(card.problems):
+            print(f"ERROR {p}")
+        if cmp.disagreements:
+            print("disagreements:")
+            for r in cmp.disagreements:
+                print(f"  {r['id']}: ODE {r['ode']} ({r['ode_detail']}); logical "
+                      f"{r['logical']} ({r['logical_detail']})")
+        print(f"ODE: {ode.passed} passed, {ode.failed} failed; logical: {card.passed} passed, "
+              f"{card.failed} failed, expressed {lsc.expressed} of {n_all}")
+        print(cmp.summary())
+    if ode.errors or card.errors:
+        return 2
+    return 1 if args.strict and (ode.failed or card.failed) else 0

@@ -24,13 +24,13 @@ __all__ = [
     "EXPECTATIONS", "QUANTITATIVE", "STATISTICS", "DEFAULT_THRESHOLDS", "OBSERVATION_KEYS",
     "EXPERIMENT_KEYS", "PERTURBATION_KINDS", "SCAN_KEYS", "DEFAULT_SCAN_POINTS",
     "DEFAULT_PEAK_WINDOW_S", "LIMITS", "Source", "Scan", "Observation", "parse_experiment",
-    "parse_readout", "parse_observation", "load_observations",
+    "parse_readout", "parse_observation", "load_observations", "describe_as_written",
 ]
 
 import difflib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -215,6 +215,8 @@ class Observation:
     note: str = ""
     file: str | None = None
     line: int | None = None
+    # (role, the experiment described with its doses as the file writes them), for people
+    as_written: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     @property
     def is_quantitative(self) -> bool:
@@ -594,6 +596,36 @@ def parse_experiment(mapping: Any, where: Problem | None = None, catalog=None) -
     return exp
 
 
+def describe_as_written(mapping: Any) -> str:
+    """An experiment mapping in one line with its doses as written, for people:
+    ``lung_cancer, IL11 20 ng/mL, glucose 0.5 mM, knockdown IL11RA (0.8)`` (where
+    :meth:`Experiment.describe` shows the converted model units, ``IL11 1.01 nM``)."""
+    if not isinstance(mapping, Mapping):
+        return "" if mapping is None else str(mapping)
+    parts = [str(mapping.get("cell") or "generic")]
+    for key in ("stimuli", "conditions"):
+        raw = mapping.get(key)
+        if isinstance(raw, Mapping):
+            parts += [f"{k} {v}" for k, v in raw.items()]
+    for item in mapping.get("perturbations") or ():
+        if not isinstance(item, Mapping):
+            parts.append(str(item))
+            continue
+        kind = next((k for k in item if k in PERTURBATION_KINDS), None)
+        if kind is None:
+            parts.append(str(dict(item)))
+        elif kind == "drug":
+            parts.append(f"{item[kind]} {item.get('dose', '')}".strip())
+        else:
+            extra = [f"{item[k]}" for k in _PERTURBATION_EXTRAS[kind] if k in item]
+            if kind == "knockdown" and not extra:
+                extra = ["0.8"]
+            if kind == "overexpress":
+                extra = [f"x{e}" for e in (extra or ["5"])]
+            parts.append(f"{kind} {item[kind]}" + (f" ({extra[0]})" if extra else ""))
+    return ", ".join(parts)
+
+
 # --------------------------------------------------------------------------- readouts
 
 def parse_readout(text: Any, where: Problem | None = None, catalog=None) -> Readout:
@@ -836,6 +868,7 @@ def parse_observation(obj: Any, file: str | None = None, catalog=None, index: in
         statistic=statistic, at_s=at_s, window_s=window_s,
         test=exps.get("test"), control=exps.get("control"), baseline=exps.get("baseline"),
         experiment=exps.get("experiment"), note=note.strip(), file=file, line=line_of(obj),
+        as_written=tuple((r, describe_as_written(obj[r])) for r in _ALL_ROLES if r in obj),
         **vals, **quant,
     ), []
 

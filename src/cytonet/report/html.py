@@ -24,8 +24,8 @@ The pathway of an observation is that of its readout (:func:`pathway_of`).
 from __future__ import annotations
 
 __all__ = ["GROUPS", "GROUP_RULES", "PATHWAYS", "classify", "pathway_of", "load_failure_reasons",
-           "render_traces_png", "render_dose_response_png", "render_range_png",
-           "render_network_png", "render_html", "write_report"]
+           "readout_unit", "render_traces_png", "render_dose_response_png", "render_range_png",
+           "layout_network", "render_network_png", "render_html", "write_report"]
 
 import base64
 import datetime as _dt
@@ -170,21 +170,35 @@ def load_failure_reasons(path: str | Path | None = None) -> tuple[dict[str, str]
 
 # --------------------------------------------------------------------------- figures
 
+# Figures are shown at their pixel size (one image pixel per CSS pixel), so a font of F pt at
+# FIG_DPI is F x FIG_DPI / 72 px on screen: 9 pt at 100 dpi is 12.5 px, the size of 9 pt text.
+FIG_DPI = 100
+FONT_PT = 9.5
+TRACE_SIZE_IN = (4.6, 3.0)
+RANGE_SIZE_IN = (3.6, 0.85)
+
+
+def readout_unit(readout: str) -> str:
+    """The unit of a readout's values: a phenotype's score, else cell-average nM."""
+    return "score" if str(readout).startswith("phenotype:") else "nM"
+
+
 def _png(fig: Figure) -> str:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=fig.dpi)
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def render_traces_png(result: ObservationResult, dpi: int = 70) -> str:
-    """A small plot of the result's traces with the readout time marked, as a data URI."""
-    fig = Figure(figsize=(3.4, 2.1), dpi=dpi)
-    ax = fig.add_axes((0.16, 0.2, 0.8, 0.72))
+def render_traces_png(result: ObservationResult, dpi: int = FIG_DPI) -> str:
+    """A plot of the result's traces with the readout time marked, as a data URI (text at
+    9.5 pt, the readout's unit on the y axis)."""
+    fig = Figure(figsize=TRACE_SIZE_IN, dpi=dpi)
+    ax = fig.add_axes((0.2, 0.17, 0.77, 0.78))
     obs = result.observation
     if not result.traces or obs is None:
         ax.set_axis_off()
         ax.text(0.5, 0.5, "not run:\nsee the error below", ha="center", va="center",
-                fontsize=9, color="#a33")
+                fontsize=FONT_PT + 1, color="#a33")
         return _png(fig)
     if obs.scan is not None:
         return render_dose_response_png(result, dpi=dpi)
@@ -208,19 +222,23 @@ def render_traces_png(result: ObservationResult, dpi: int = 70) -> str:
         ax.axvline(obs.falls_below_by_s / scale, **mark)
     elif obs.until_s is not None:
         ax.axvline(obs.until_s / scale, **mark)
-    ax.set_xlabel(f"time ({unit})", fontsize=7, labelpad=1)
-    ax.set_ylabel(result.readout, fontsize=7, labelpad=1)
-    ax.tick_params(labelsize=6, pad=1)
-    ax.legend(fontsize=6, frameon=False, loc="best")
+    _label_axes(ax, f"time ({unit})", f"{result.readout} ({readout_unit(result.readout)})")
+    ax.legend(fontsize=FONT_PT, frameon=False, loc="best")
     return _png(fig)
 
 
-def render_dose_response_png(result: ObservationResult, dpi: int = 70) -> str:
+def _label_axes(ax, xlabel: str, ylabel: str) -> None:
+    ax.set_xlabel(xlabel, fontsize=FONT_PT, labelpad=2)
+    ax.set_ylabel(ylabel, fontsize=FONT_PT, labelpad=2)
+    ax.tick_params(labelsize=FONT_PT, pad=2)
+
+
+def render_dose_response_png(result: ObservationResult, dpi: int = FIG_DPI) -> str:
     """A scan's dose-response on a log dose axis (in the unit of ``within``): the readout at
     each dose, the zero-dose value (and the ic50 baseline) as lines, the range shaded and
     the measured EC50 / IC50 marked."""
-    fig = Figure(figsize=(3.4, 2.1), dpi=dpi)
-    ax = fig.add_axes((0.16, 0.2, 0.8, 0.72))
+    fig = Figure(figsize=TRACE_SIZE_IN, dpi=dpi)
+    ax = fig.add_axes((0.2, 0.17, 0.77, 0.78))
     obs = result.observation
     k = obs.within_scale
     doses, values = dose_response(obs, result.traces)
@@ -235,19 +253,18 @@ def render_dose_response_png(result: ObservationResult, dpi: int = 70) -> str:
     if result.value is not None and math.isfinite(result.value) and result.value > 0:
         ax.axvline(result.value, color="#c0392b" if result.status == "FAIL" else "#1e7b34",
                    lw=1.0)
-    ax.set_xlabel(f"{obs.scan.name} ({obs.within_unit or 'nM'})", fontsize=7, labelpad=1)
-    ax.set_ylabel(result.readout, fontsize=7, labelpad=1)
-    ax.tick_params(labelsize=6, pad=1)
-    ax.legend(fontsize=6, frameon=False, loc="best")
+    _label_axes(ax, f"{obs.scan.name} ({obs.within_unit or 'nM'})",
+                f"{result.readout} ({readout_unit(result.readout)})")
+    ax.legend(fontsize=FONT_PT, frameon=False, loc="best")
     return _png(fig)
 
 
-def render_range_png(result: ObservationResult, dpi: int = 70) -> str:
+def render_range_png(result: ObservationResult, dpi: int = FIG_DPI) -> str:
     """One quantitative result on a log axis: the literature range shaded, the measured value
     as a dot (an arrow at the edge when it is 0, infinite or off the axis; none when there
     is no value)."""
-    fig = Figure(figsize=(3.6, 0.55), dpi=dpi)
-    ax = fig.add_axes((0.03, 0.45, 0.94, 0.5))
+    fig = Figure(figsize=RANGE_SIZE_IN, dpi=dpi)
+    ax = fig.add_axes((0.06, 0.56, 0.88, 0.4))
     low, high = result.threshold
     value = result.value
     shown = [x for x in (low, high, value) if x is not None and math.isfinite(x) and x > 0]
@@ -268,50 +285,89 @@ def render_range_png(result: ObservationResult, dpi: int = 70) -> str:
             ax.plot([value], [0.5], "o", color=colour, ms=6)
     else:
         ax.text(math.sqrt(lo_lim * hi_lim), 0.5, "no value", ha="center", va="center",
-                fontsize=7, color=colour)
+                fontsize=FONT_PT, color=colour)
     ax.yaxis.set_visible(False)
     for side in ("left", "right", "top"):
         ax.spines[side].set_visible(False)
-    ax.tick_params(labelsize=6, pad=1)
+    ax.tick_params(labelsize=FONT_PT, pad=1)
+    if result.unit:
+        ax.set_xlabel(result.unit, fontsize=FONT_PT, labelpad=1)
     return _png(fig)
 
 
-def render_network_png(kb=None, dpi: int = 80) -> str:
-    """The knowledge graph: nodes coloured by kind, edges green (+) or red (-)."""
+def layout_network(kb=None):
+    """``(graph, positions)``: the knowledge graph with drugs and phenotype drivers
+    (:func:`cytonet.knowledge.query.to_networkx`) and a layout that keeps labels apart:
+    Kamada-Kawai, then a few spring steps from there with a longer preferred distance.
+    Deterministic; shared by the report's figure and the explorer's network view."""
     import networkx as nx
 
-    if kb is None:
-        from ..knowledge import load_knowledge
-        kb = load_knowledge()
-    g = nx.DiGraph()
-    for it in kb.interactions:
-        g.add_edge(it.source, it.target, sign=it.sign)
-    pos = nx.kamada_kawai_layout(g) if len(g) > 2 else nx.circular_layout(g)
-    fig = Figure(figsize=(10, 8), dpi=dpi)
+    from ..knowledge import load_knowledge
+    from ..knowledge.query import to_networkx
+
+    g = to_networkx(kb if kb is not None else load_knowledge())
+    # entities without interactions (pools lumped into another, such as MAPK3) are not drawn
+    g.remove_nodes_from([n for n in list(g) if g.degree(n) == sum(
+        1 for u, v in g.edges(n) if u == v)])
+    simple = nx.Graph()
+    simple.add_nodes_from(sorted(g.nodes))
+    simple.add_edges_from(sorted((u, v) for u, v in g.edges() if u != v))
+    if len(simple) <= 2:
+        return g, nx.circular_layout(simple)
+    pos = nx.kamada_kawai_layout(simple)
+    pos = nx.spring_layout(simple, pos=pos, k=SPREAD / math.sqrt(len(simple)), iterations=ITER,
+                           seed=1)
+    return g, {n: (float(x), float(y)) for n, (x, y) in pos.items()}
+
+
+SPREAD, ITER = 2.5, 100
+_EDGE_STYLE = {"+": ("#2a9d3a", "solid", "-|>"), "-": ("#c0392b", "solid", "-["),
+               "drug": ("#7f8c8d", "dashed", "-["), "drives": ("#27ae60", "dotted", "-|>")}
+
+
+def render_network_png(kb=None, dpi: int = FIG_DPI) -> str:
+    """The knowledge graph at 1400 px: nodes coloured by kind with 10 pt labels on a white
+    ground, activating edges green, inhibiting red, drugs dashed, phenotype drivers dotted."""
+    import networkx as nx
+    from matplotlib.lines import Line2D
+
+    g, pos = layout_network(kb)
+    fig = Figure(figsize=(14, 10.5), dpi=dpi)
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_axis_off()
-    kinds = {n: kb.entities[n].kind if n in kb.entities else "other" for n in g}
-    nx.draw_networkx_nodes(g, pos, ax=ax, node_size=380, linewidths=0.5, edgecolors="#333",
-                           node_color=[_KIND_COLOURS.get(kinds[n], "#cccccc") for n in g])
-    for sign, colour in (("+", "#2a9d3a"), ("-", "#c0392b")):
-        edges = [(u, v) for u, v, d in g.edges(data=True) if d["sign"] == sign]
-        nx.draw_networkx_edges(g, pos, edgelist=edges, ax=ax, edge_color=colour, width=1.0,
-                               arrowsize=8, node_size=380, alpha=0.8,
-                               arrowstyle="-|>" if sign == "+" else "-[")
-    nx.draw_networkx_labels(g, pos, ax=ax, font_size=6)
-    from matplotlib.lines import Line2D
+    kinds = {n: g.nodes[n].get("kind") or "other" for n in g}
+    colours = {**_KIND_COLOURS, "drug": "#34495e"}
+    nodes = sorted(g)
+    nx.draw_networkx_nodes(g, pos, nodelist=nodes, ax=ax, node_size=260, linewidths=0.6,
+                           edgecolors="#333", node_color=[colours.get(kinds[n], "#cccccc")
+                                                          for n in nodes])
+    for key, (colour, style, arrow) in _EDGE_STYLE.items():
+        edges = sorted({(u, v) for u, v, d in g.edges(data=True) if u != v and (
+            (d["kind"] == "drug") if key == "drug" else (d["kind"] == "phenotype_driver")
+            if key == "drives" else (d["kind"] == "interaction" and d["sign"] == key))})
+        if edges:
+            nx.draw_networkx_edges(g, pos, edgelist=edges, ax=ax, edge_color=colour, width=1.1,
+                                   style=style, arrowsize=11, node_size=260, alpha=0.75,
+                                   arrowstyle=arrow)
+    for n in nodes:
+        x, y = pos[n]
+        ax.annotate(n, (x, y), xytext=(0, 8), textcoords="offset points", ha="center",
+                    va="bottom", fontsize=10, zorder=5,
+                    bbox=dict(boxstyle="round,pad=0.12", fc="white", ec="none", alpha=0.8))
     handles = [Line2D([], [], marker="o", ls="", color=c, label=k)
-               for k, c in _KIND_COLOURS.items() if k in kinds.values()]
-    handles += [Line2D([], [], color="#2a9d3a", label="activating (+)"),
-                Line2D([], [], color="#c0392b", label="inhibiting (-)")]
-    ax.legend(handles=handles, fontsize=7, loc="lower left", frameon=False)
+               for k, c in colours.items() if k in kinds.values()]
+    handles += [Line2D([], [], color=c, ls=st, label=lab) for lab, (c, st, _) in zip(
+        ("activating (+)", "inhibiting (-)", "drug on its target", "drives a phenotype"),
+        _EDGE_STYLE.values(), strict=True)]
+    ax.legend(handles=handles, fontsize=11, loc="lower left", frameon=True, ncol=2)
+    ax.margins(0.04)
     return _png(fig)
 
 
 # --------------------------------------------------------------------------- HTML
 
 _CSS = """
-body{font-family:system-ui,sans-serif;margin:1.5em auto;max-width:1100px;color:#222}
+body{font-family:system-ui,sans-serif;margin:1.5em auto;max-width:1400px;padding:0 1em;color:#222}
 h1{margin-bottom:.2em} .totals span{margin-right:1.2em;font-weight:600}
 .pass{color:#1e7b34} .fail{color:#b0281a} .error{color:#8a5a00}
 table.summary{border-collapse:collapse;margin:1em 0} .summary td,.summary th{border:1px solid #ccc;
@@ -321,7 +377,10 @@ margin:.6em 0;border-radius:4px} .obs.PASS{border-left-color:#2a9d3a}
 .robust{display:inline-block;width:90px;height:9px;background:#eee;border-radius:3px;vertical-align:middle}
 .robust span{display:block;height:9px;border-radius:3px}
 .obs.FAIL{border-left-color:#c0392b} .obs.ERROR{border-left-color:#d69e00}
-.obs img{flex:none;width:238px;height:147px} .obs .text{flex:1;min-width:0}
+.obs img{flex:none} .obs .text{flex:1;min-width:0}
+img.network{display:block;max-width:none}
+.filter{position:sticky;top:0;background:#f4f6f8;padding:.4em .6em;border:1px solid #dde;z-index:2}
+.failidx li{margin:.15em 0} .failidx a{font-family:monospace}
 .obs h4{margin:0 0 .3em 0;font-family:monospace} .claim{margin:.2em 0}
 .meta{font-size:.85em;color:#555} .reason{background:#fff4f2;padding:.3em .5em;margin-top:.3em}
 .errmsg{font-family:monospace;font-size:.85em;white-space:pre-wrap}
@@ -333,13 +392,22 @@ def _esc(x) -> str:
     return html.escape(str(x), quote=True)
 
 
-def _result_html(r: ObservationResult, reasons: Mapping[str, str], anchors: set[str]) -> str:
+def _px(inches: tuple[float, float], dpi: int = FIG_DPI) -> str:
+    return f'width="{round(inches[0] * dpi)}" height="{round(inches[1] * dpi)}"'
+
+
+def _result_html(r: ObservationResult, reasons: Mapping[str, str], anchors: set[str],
+                 system: str = "", pathway: str = "") -> str:
     obs = r.observation
     anchor = f"obs-{r.id}"
     attr = "" if anchor in anchors else f' id="{_esc(anchor)}"'  # a duplicate id: no anchor
     anchors.add(anchor)
-    parts = [f'<div class="obs {r.status}"{attr}>',
-             f'<img src="{render_traces_png(r)}" alt="simulated traces of {_esc(r.id)}">',
+    words = " ".join((r.id, r.claim, r.readout, r.expect, reasons.get(r.id, ""))).lower()
+    parts = [f'<div class="obs {r.status}"{attr} data-status="{r.status}" '
+             f'data-system="{_esc(system)}" data-pathway="{_esc(pathway)}" '
+             f'data-words="{_esc(words)}">',
+             f'<img src="{render_traces_png(r)}" alt="simulated traces of {_esc(r.id)}" '
+             f'{_px(TRACE_SIZE_IN)}>',
              '<div class="text">',
              f'<h4><span class="{r.status.lower()}">{r.status}</span> {_esc(r.id)}'
              f"{_robustness_bar(r.ensemble_fraction)}</h4>"]
@@ -350,7 +418,9 @@ def _result_html(r: ObservationResult, reasons: Mapping[str, str], anchors: set[
         extra = [_esc(s) for s in r.source.seed] + ([_esc(r.source.note)] if r.source.note else [])
         parts.append(f'<div class="meta">sources: {", ".join(links + extra) or "none"}</div>')
     if obs is not None:
-        exps = "; ".join(f"{role}: {_esc(e.describe())}" for role, e in obs.experiments().items())
+        written = dict(obs.as_written)  # doses as the observation writes them
+        exps = "; ".join(f"{role}: {_esc(written.get(role) or e.describe())}"
+                         for role, e in obs.experiments().items())
         if obs.scan is not None:
             exps += f"; scan: {_esc(obs.scan.describe(obs.within_unit or 'nM', obs.within_scale))}"
         parts.append(f'<div class="meta">{_esc(r.readout)}, expect {_esc(obs.expect)} &mdash; '
@@ -419,19 +489,39 @@ def _quantitative_html(card: Scorecard) -> list[str]:
     for r in rs:
         unit = f" {r.unit}" if r.unit and _has_value(r) else ""
         fold = "n/a" if r.fold_error is None else format_value(r.fold_error)
-        out.append(f'<tr><td><a href="#obs-{_esc(r.id)}" class="{r.status.lower()}">'
+        words = " ".join((r.id, r.claim, r.readout, r.expect)).lower()
+        out.append(f'<tr data-status="{r.status}" data-words="{_esc(words)}">'
+                   f'<td><a href="#obs-{_esc(r.id)}" class="{r.status.lower()}">'
                    f"{r.status} {_esc(r.id)}</a></td><td>{_esc(r.expect)}</td>"
                    f"<td>{format_value(r.value)}{_esc(unit)}</td>"
                    f"<td>{_esc(format_threshold(r.threshold, r.unit))}</td><td>{fold}</td>"
                    f'<td><img src="{render_range_png(r)}" alt="{_esc(r.id)}: value vs range" '
-                   'width="252" height="38"></td></tr>')
+                   f"{_px(RANGE_SIZE_IN)}></td></tr>")
     out.append("</table>")
     return out
 
 
+def _formalisms_html(comparison) -> list[str]:
+    """The ODE-vs-logical table (``validate --formalism both``; docs/logical.md)."""
+    if comparison is None:
+        return []
+    out = ['<h2 id="formalisms">ODE vs logical model</h2>',
+           f'<p class="meta">{_esc(comparison.summary())}</p>',
+           '<table class="summary"><tr><th>observation</th><th>ODE</th><th>logical</th>'
+           "<th></th><th>logical detail</th></tr>"]
+    for r in comparison.rows:
+        both = r["ode"] in ("PASS", "FAIL") and r["logical"] in ("PASS", "FAIL")
+        mark = ("agree" if r["ode"] == r["logical"] else "differ") if both else ""
+        out.append(f'<tr><td><a href="#obs-{_esc(r["id"])}">{_esc(r["id"])}</a></td>'
+                   f'<td class="{r["ode"].lower()}">{_esc(r["ode"])}</td>'
+                   f'<td class="{r["logical"].lower().replace("/", "")}">{_esc(r["logical"])}</td>'
+                   f"<td>{mark}</td><td>{_esc(r['logical_detail'])}</td></tr>")
+    return out + ["</table>"]
+
+
 def render_html(card: Scorecard, reasons: Mapping[str, str] | None = None, kb=None,
                 title: str = "cytonet validation report", network: bool = True,
-                ensemble=None, analyses=None) -> str:
+                ensemble=None, analyses=None, comparison=None) -> str:
     """The whole page as text (figures rendered here). ``ensemble``: an
     :class:`~cytonet.validation.ensemble.EnsembleScore` (robustness bars, summary);
     ``analyses``: extra sections (title, text, png data URI, table html)."""
@@ -441,7 +531,7 @@ def render_html(card: Scorecard, reasons: Mapping[str, str] | None = None, kb=No
     for r in card.results:
         grouped.setdefault(classify(r), {}).setdefault(pathway_of(r.readout) if r.readout
                                                        else "Other readouts", []).append(r)
-    body: list[str] = _quantitative_html(card)
+    body: list[str] = _quantitative_html(card) + _formalisms_html(comparison)
     rows = []
     anchors: set[str] = set()
     for g in GROUPS:
@@ -453,11 +543,11 @@ def render_html(card: Scorecard, reasons: Mapping[str, str] | None = None, kb=No
         rows.append(f'<tr><td><a href="#{anchor}">{_esc(g)}</a></td><td>{len(rs)}</td>'
                     f'<td class="pass">{n["PASS"]}</td><td class="fail">{n["FAIL"]}</td>'
                     f'<td class="error">{n["ERROR"]}</td></tr>')
-        body.append(f'<h2 id="{anchor}">{_esc(g)}</h2>')
+        body.append(f'<h2 id="{anchor}" class="grp">{_esc(g)}</h2>')
         for pw in PATHWAYS:
             if pw in grouped[g]:
-                body.append(f"<h3>{_esc(pw)}</h3>")
-                body += [_result_html(r, reasons, anchors) for r in grouped[g][pw]]
+                body.append(f'<h3 class="pw">{_esc(pw)}</h3>')
+                body += [_result_html(r, reasons, anchors, g, pw) for r in grouped[g][pw]]
     body += _analyses_html(analyses)
     file_problems = [p for p in card.problems if p.item is None]
     if file_problems:
@@ -465,9 +555,12 @@ def render_html(card: Scorecard, reasons: Mapping[str, str] | None = None, kb=No
         body += [f'<li class="errmsg">{_esc(p)}</li>' for p in file_problems]
         body.append("</ul>")
     if network:
-        body.append("<h2>The model's knowledge graph</h2>")
+        body.append('<h2 id="network">The model\'s knowledge graph</h2>')
+        body.append('<p class="meta">Entities without interactions (pools lumped into another) '
+                    "are not drawn; the explorer (<code>cytonet serve</code>) shows the same "
+                    "layout with pan, zoom, search and each edge's evidence.</p>")
         body.append(f'<img src="{render_network_png(kb)}" alt="knowledge graph" '
-                    'style="max-width:100%">')
+                    'width="1400" height="1050" class="network">')
     render_s = time.perf_counter() - t0
     now = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     head = [
@@ -482,6 +575,8 @@ def render_html(card: Scorecard, reasons: Mapping[str, str] | None = None, kb=No
         f"simulations), figures {render_s:.1f} s; generated {now}</p>",
         '<table class="summary"><tr><th>system</th><th>observations</th><th>pass</th>'
         "<th>fail</th><th>error</th></tr>", *rows, "</table>",
+        *_failure_index(card, grouped, reasons),
+        _filter_bar(grouped),
     ]
     if ensemble is not None:
         head.append(f'<p class="meta">robustness: {_esc(ensemble.summary())}; each verdict '
@@ -491,11 +586,78 @@ def render_html(card: Scorecard, reasons: Mapping[str, str] | None = None, kb=No
         head.append(f'<p class="meta"><a href="#quantitative">{len(card.quantitative)} '
                     "quantitative observations</a>, median fold error "
                     f'{"n/a" if median is None else format_value(median)}</p>')
-    return "\n".join(head + body + ["</body></html>"])
+    return "\n".join(head + body + [f"<script>{_FILTER_JS}</script>", "</body></html>"])
+
+
+def _failure_index(card: Scorecard, grouped, reasons: Mapping[str, str]) -> list[str]:
+    """The failures (then the errors) first: one line each, linking to its card."""
+    bad = [(g, pw, r) for g in GROUPS for pw, rs in grouped.get(g, {}).items() for r in rs
+           if r.status != "PASS"]
+    if not bad:
+        return ['<h2 id="failures">No failures</h2>']
+    bad.sort(key=lambda t: t[2].status != "FAIL")
+    out = [f'<h2 id="failures">Failures first: {card.failed} failed, {card.errors} could not '
+           'be run</h2>', '<ul class="failidx">']
+    for g, pw, r in bad:
+        why = r.detail if r.status == "FAIL" else (r.error or "")
+        tag = ' <span class="meta">(model-side reason given)</span>' if r.id in reasons else ""
+        out.append(f'<li><a href="#obs-{_esc(r.id)}"><span class="{r.status.lower()}">'
+                   f'{r.status}</span> {_esc(r.id)}</a> <span class="meta">{_esc(g)} / '
+                   f'{_esc(pw)}</span>: {_esc(why[:160])}{"..." if len(why) > 160 else ""}'
+                   f"{tag}</li>")
+    out.append("</ul>")
+    return out
+
+
+def _filter_bar(grouped) -> str:
+    systems = "".join(f"<option>{_esc(g)}</option>" for g in GROUPS if g in grouped)
+    pathways = "".join(f"<option>{_esc(p)}</option>" for p in PATHWAYS
+                       if any(p in grouped[g] for g in grouped))
+    return ('<div class="filter" id="filter">search <input id="f-q" type="search" '
+            'placeholder="id, claim, readout"> verdict <select id="f-status"><option value="">'
+            'all</option><option>PASS</option><option>FAIL</option><option>ERROR</option>'
+            f'</select> seed system <select id="f-system"><option value="">all</option>{systems}'
+            f'</select> pathway <select id="f-pathway"><option value="">all</option>{pathways}'
+            '</select> <span id="f-count" class="meta"></span></div>')
+
+
+# Client-side search and filter over the observation cards (no network, no library).
+_FILTER_JS = """
+(function(){
+  var q=document.getElementById('f-q'), st=document.getElementById('f-status'),
+      sy=document.getElementById('f-system'), pw=document.getElementById('f-pathway'),
+      count=document.getElementById('f-count');
+  if(!q){return;}
+  var cards=[].slice.call(document.querySelectorAll('.obs'));
+  function apply(){
+    var words=q.value.toLowerCase().split(/\\s+/).filter(Boolean), n=0;
+    cards.forEach(function(c){
+      var ok=(!st.value||c.dataset.status===st.value)&&(!sy.value||c.dataset.system===sy.value)
+        &&(!pw.value||c.dataset.pathway===pw.value)
+        &&words.every(function(w){return c.dataset.words.indexOf(w)>=0;});
+      c.style.display=ok?'':'none'; if(ok){n++;}
+    });
+    [].forEach.call(document.querySelectorAll('table.quant tr[data-status]'),function(r){
+      var ok=(!st.value||r.dataset.status===st.value)
+        &&words.every(function(w){return r.dataset.words.indexOf(w)>=0;});
+      r.style.display=ok?'':'none';
+    });
+    [].forEach.call(document.querySelectorAll('h3.pw'),function(h){
+      var e=h.nextElementSibling, any=false;
+      while(e&&e.classList.contains('obs')){if(e.style.display!=='none'){any=true;}e=e.nextElementSibling;}
+      h.style.display=any?'':'none';
+    });
+    count.textContent=n+' of '+cards.length+' observations shown';
+  }
+  [q,st,sy,pw].forEach(function(el){el.addEventListener('input',apply);});
+  apply();
+})();
+"""
 
 
 def write_report(card: Scorecard, out_dir: str | Path, reasons: Mapping[str, str] | None = None,
-                 kb=None, network: bool = True, ensemble=None, analyses=None) -> Path:
+                 kb=None, network: bool = True, ensemble=None, analyses=None,
+                 comparison=None) -> Path:
     """Write ``out_dir/index.html`` and ``out_dir/scorecard.json``; return the HTML path.
 
     ``reasons`` maps observation ids to model-side reasons for failing; by default they are
@@ -507,12 +669,14 @@ def write_report(card: Scorecard, out_dir: str | Path, reasons: Mapping[str, str
     out.mkdir(parents=True, exist_ok=True)
     page = out / "index.html"
     text = render_html(card, reasons, kb=kb, network=network, ensemble=ensemble,
-                       analyses=analyses)
+                       analyses=analyses, comparison=comparison)
     doc = card.as_dict()
     if ensemble is not None:
         doc["ensemble"] = ensemble.as_dict()
         for r in doc["results"]:
             r["ensemble_fraction"] = ensemble.fractions.get(r["id"])
+    if comparison is not None:
+        doc["logical"] = comparison.as_dict()
     _write_text_atomic(page, text)
     _write_text_atomic(out / "scorecard.json", json.dumps(doc, indent=2) + "\n")
     return page
