@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 # Files inside the installed package are shown relative to it ("data/interactions.yaml").
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+# One problem's message is clipped to this many characters (see cytonet.limits).
+MESSAGE_CHARS = 1000
 
 
 def _display_path(file: str) -> str:
@@ -27,6 +29,12 @@ def _display_path(file: str) -> str:
     if path.startswith(_PACKAGE_DIR + os.sep):
         return os.path.relpath(path, _PACKAGE_DIR).replace(os.sep, "/")
     return file
+
+
+def _short(text: object, n: int = 80) -> str:
+    """An item or field name as shown: a long one (a 50 MB cell name) is cut."""
+    text = str(text)
+    return text if len(text) <= n else f"{text[:n]}... ({len(text)} characters)"
 
 
 @dataclass(frozen=True)
@@ -48,9 +56,12 @@ class Problem:
         where = ""
         if self.file:
             where = _display_path(self.file) + (f":{self.line}" if self.line else "") + ": "
-        item = f"{self.item}: " if self.item else ""
-        fld = f"field '{self.field}': " if self.field else ""
-        return f"{where}{item}{fld}{self.message}"
+        item = f"{_short(self.item)}: " if self.item else ""
+        fld = f"field '{_short(self.field)}': " if self.field else ""
+        msg = self.message
+        if len(msg) > MESSAGE_CHARS:
+            msg = f"{msg[:MESSAGE_CHARS]}... [{len(msg) - MESSAGE_CHARS} more characters]"
+        return f"{where}{item}{fld}{msg}"
 
 
 class CytonetError(Exception):

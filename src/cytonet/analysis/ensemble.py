@@ -55,10 +55,10 @@ def draw_members(model, n: int, *, source: str = "jitter", sigma: float = 0.3,
         from ..compile.parameters import load_parameter_set
         rows, labels = [], []
         for name in parameter_sets or ():
-            ps = load_parameter_set(str(name))
+            ps = load_parameter_set(name)  # a str names a packaged set; a Path is a file
             rows.append([ps.value(p) if p in ps else v
                          for p, v in zip(iface.theta_ids, iface.theta_nominal, strict=True)])
-            labels.append(str(name))
+            labels.append(name.stem if isinstance(name, Path) else str(name))
         if not rows:
             raise InputError(Problem("--parameter-sets: no parameter set given"))
         return np.asarray(rows, dtype=float), labels
@@ -183,6 +183,8 @@ def run_members(plan: Plan, theta: np.ndarray, *, batch_size: int | None = None,
 
     if workers is None:
         workers = min(2, os.cpu_count() or 1) if len(todo) > 1 else 1
+    from ..limits import cap_workers
+    workers = cap_workers(workers, len(todo)) if not scheduler else workers
     if scheduler:
         _run_dask(plan, batches, todo, finish, scheduler, workers, parameter_set)
     elif workers <= 1 or len(todo) <= 1:
@@ -198,20 +200,22 @@ def run_members(plan: Plan, theta: np.ndarray, *, batch_size: int | None = None,
     return _concat([done[k] for k in range(len(batches))])
 
 
+def _solve_task(task):
+    plan, theta, parameter_set = task
+    return solve_batch(plan, theta, parameter_set)
+
+
 def _run_pool(plan, batches, todo, finish, workers, parameter_set) -> None:
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    """Batches on forked workers; a batch whose worker dies is retried once in a fresh one
+    (:func:`cytonet._pool.map_resilient`), then kept as NOT_RUN members with the reason."""
+    from .._pool import map_resilient
 
     _worker_simulator(parameter_set)  # compile once here; forked workers inherit it
-    ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        futs = {pool.submit(solve_batch, plan, batches[k], parameter_set): k for k in todo}
-        for fut in as_completed(futs):
-            k = futs[fut]
-            try:
-                finish(k, fut.result())
-            except Exception as exc:  # noqa: BLE001 - a dead worker loses only its batch
-                finish(k, _lost(plan, len(batches[k]), f"worker failed: {exc}"))
+    tasks = [(plan, batches[k], parameter_set) for k in todo]
+    map_resilient(_solve_task, tasks, workers,
+                  lambda j, sol: finish(todo[j], sol),
+                  lambda j, why: finish(todo[j], _lost(plan, len(batches[todo[j]]),
+                                                       f"not run: {why}")))
 
 
 def _run_dask(plan, batches, todo, finish, scheduler, workers, parameter_set) -> None:

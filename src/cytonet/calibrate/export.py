@@ -50,7 +50,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import ExperimentError, PetabError, Problem
+from ..errors import ExperimentError, InputError, PetabError, Problem
 from ..experiments.types import Experiment, Readout
 from . import _columns as C
 
@@ -107,7 +107,16 @@ def load_data_file(path: str | Path) -> pd.DataFrame:
     """
     path = Path(path)
     sep = "\t" if path.suffix.lower() in (".tsv", ".tab") else ","
-    df = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False)
+    import io
+
+    from .._yaml import read_text
+    try:
+        df = pd.read_csv(io.StringIO(read_text(path)), sep=sep, dtype=str, keep_default_na=False)
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pandas raises several kinds for a bad table
+        raise PetabError(Problem(f"cannot read as a {'tab' if sep == chr(9) else 'comma'}-"
+                                 f"separated table: {exc}", file=str(path))) from exc
     return normalise_data(df, file=str(path))
 
 
@@ -242,12 +251,16 @@ def write_petab_yaml(out: Path, name: str) -> Path:
                          "measurement_files": ["measurements.tsv"],
                          "observable_files": ["observables.tsv"]}]}
     path = out / f"{name}.yaml"
-    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    from ..outputs import write_text_atomic
+
+    write_text_atomic(path, yaml.safe_dump(doc, sort_keys=False))
     return path
 
 
 def _write_tsv(df: pd.DataFrame, path: Path) -> None:
-    df.to_csv(path, sep="\t", index=False, na_rep="")
+    from ..outputs import write_atomic
+
+    write_atomic(path, lambda f: df.to_csv(f, sep="\t", index=False, na_rep=""))
 
 
 # ------------------------------------------------------------------------------ export
@@ -350,7 +363,9 @@ def export_petab(experiments: dict[str, Experiment], data: pd.DataFrame, out_dir
     kin = kinetic_parameter_rows(model, estimate, exclude=cond_cols)
     par_df = pd.DataFrame(kin + par_rows)
 
-    (out / "model.xml").write_text(model.sbml, encoding="utf-8")
+    from ..outputs import write_text_atomic
+
+    write_text_atomic(out / "model.xml", model.sbml)
     _write_tsv(cond_df, out / "conditions.tsv")
     _write_tsv(pd.DataFrame(obs_rows), out / "observables.tsv")
     _write_tsv(meas, out / "measurements.tsv")

@@ -246,13 +246,15 @@ def save_fit_result(result: FitResult, out_dir: str | Path) -> list[Path]:
             return [clean(x) for x in v]
         return v
 
+    from ..outputs import write_text_atomic
+
     jpath = out / "fit_result.json"
-    jpath.write_text(json.dumps(clean(result.to_dict()), indent=1) + "\n", encoding="utf-8")
+    write_text_atomic(jpath, json.dumps(clean(result.to_dict()), indent=1) + "\n")
     cpath = out / "starts.csv"
     lines = ["start,llh,llh_start,status,time_s,n_fval"]
     for s in result.starts:
         lines.append(f"{s.start},{s.llh!r},{s.llh_start!r},{s.status},{s.time_s:.3f},{s.n_fval}")
-    cpath.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_text_atomic(cpath, "\n".join(lines) + "\n")
     return [jpath, cpath]
 
 
@@ -298,8 +300,10 @@ def plot_fit(problem: PetabProblem, x: np.ndarray | None, out_dir: str | Path) -
         if len(curves) <= 6:
             ax.legend(fontsize=7)
         fig.tight_layout()
-        path = out / f"fit_{oid}.png"
-        fig.savefig(path, dpi=100)
+        from ..outputs import write_atomic
+
+        path = write_atomic(out / f"fit_{oid}.png", lambda f, fig=fig: fig.savefig(
+            f, dpi=100, format="png"))
         plt.close(fig)
         paths.append(path)
     return paths

@@ -28,7 +28,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import PetabError, Problem
+from ..errors import InputError, PetabError, Problem
+from ..limits import quote
 from . import _columns as C
 from ._sbml import SbmlSymbols, read_sbml_symbols
 
@@ -135,27 +136,38 @@ def count_placeholders(expr, prefix: str, observable_id: str) -> int:
 
 
 def _read_yaml(path: Path) -> dict:
-    import yaml
+    from .._yaml import load_yaml
 
     if not path.is_file():
         raise PetabError(Problem(f"PEtab problem file not found: {path}", file=str(path)))
     try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise PetabError(
-            Problem(f"not valid YAML: {exc}", file=str(path), line=mark.line + 1 if mark else None)
-        ) from exc
+        data = load_yaml(path)  # size, UTF-8, depth and alias limits
+    except InputError as exc:
+        raise PetabError([Problem(p.message.replace("malformed YAML:", "not valid YAML:", 1),
+                                  file=p.file, line=p.line) for p in exc.problems]) from exc
     if not isinstance(data, dict):
         raise PetabError(Problem("expected a YAML mapping", file=str(path)))
     return data
 
 
 def _read_tsv(path: Path):
+    import io
+
     import pandas as pd
 
-    frame = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, na_filter=False)
+    from .._yaml import read_text
+    from ..limits import limit, limit_note, show
+
+    try:
+        text = read_text(path)  # size and UTF-8, located
+    except InputError as exc:
+        raise PetabError(exc.problems) from exc
+    rows = text.count("\n")
+    if rows > limit("table_rows"):
+        raise PetabError(Problem(f"{rows} rows is more than {show(limit('table_rows'))} "
+                                 f"({limit_note('table_rows')})", file=str(path)))
+    frame = pd.read_csv(io.StringIO(text), sep="\t", dtype=str, keep_default_na=False,
+                        na_filter=False)
     frame.columns = [str(c).strip() for c in frame.columns]
     frame[FILE_COL] = str(path)
     frame[ROW_COL] = range(1, len(frame) + 1)
@@ -207,7 +219,9 @@ def read_petab_tables(yaml_path: str | Path) -> PetabTables:
         for p in files[table]:
             try:
                 frames.append(_read_tsv(p))
-            except Exception as exc:  # pandas raises several kinds for bad TSV
+            except PetabError as exc:
+                out.problems.extend(exc.problems)
+            except Exception as exc:  # noqa: BLE001 - pandas raises several kinds for bad TSV
                 out.add(f"cannot read as a tab-separated table: {exc}", file=p)
         if frames:
             tables[table] = pd.concat(frames, ignore_index=True)
@@ -292,11 +306,20 @@ def _check_parameters(t, sbml: SbmlSymbols, out) -> dict[str, int]:
             needed = col == C.NOMINAL_VALUE and est == "0" or col != C.NOMINAL_VALUE and est == "1"
             if values[col] is None and (needed or not _is_blank(raw)):
                 out.add(
-                    f"parameter {pid}: expected a number, got {str(raw)!r}",
+                    f"parameter {pid}: expected a number, got {quote(str(raw))}",
                     file=path,
                     row=row,
                     column=col,
                 )
+            elif values[col] is not None and not math.isfinite(values[col]) and (
+                    col == C.NOMINAL_VALUE or est == "1"):
+                out.add(
+                    f"parameter {pid}: expected a finite number, got {quote(str(raw))}",
+                    file=path,
+                    row=row,
+                    column=col,
+                )
+                values[col] = None
         lb, ub = values[C.LOWER_BOUND], values[C.UPPER_BOUND]
         if est == "1" and lb is not None and ub is not None:
             if lb > ub:
@@ -437,13 +460,17 @@ def _check_conditions(t, sbml: SbmlSymbols, parameter_rows, estimated, out) -> s
                         column=col,
                     )
                 continue
-            if _to_float(text) is None and text not in parameter_rows:
+            number = _to_float(text)
+            if number is None and text not in parameter_rows:
                 out.add(
-                    f"value {text!r} is neither a number nor a parameter-table id",
+                    f"value {quote(text)} is neither a number nor a parameter-table id",
                     file=path,
                     row=row,
                     column=col,
                 )
+            elif number is not None and not math.isfinite(number):
+                out.add(f"value {quote(text)} is not a finite number", file=path, row=row,
+                        column=col)
     return set(ids)
 
 
@@ -517,9 +544,21 @@ def _check_measurements(t, observables, conditions, parameter_rows, out) -> None
                     column=col,
                 )
             for entry in entries:
-                if _to_float(entry) is None and entry not in parameter_rows:
+                number = _to_float(entry)
+                if number is None and entry not in parameter_rows:
                     out.add(
-                        f"override {entry!r} is neither a number nor a parameter-table id",
+                        f"override {quote(entry)} is neither a number nor a parameter-table id",
+                        file=path,
+                        row=row,
+                        column=col,
+                    )
+                elif number is not None and not math.isfinite(number):
+                    out.add(f"override {quote(entry)} is not a finite number", file=path,
+                            row=row, column=col)
+                elif number is not None and col == C.NOISE_PARAMETERS and number < 0:
+                    out.add(
+                        f"noise override {quote(entry)} must not be negative (it sets a "
+                        "standard deviation or scale)",
                         file=path,
                         row=row,
                         column=col,

@@ -7,6 +7,7 @@ __all__ = ["main", "build_parser"]
 import argparse
 import importlib
 import sys
+from pathlib import Path
 
 from ..errors import CytonetError
 
@@ -31,13 +32,52 @@ def build_parser() -> argparse.ArgumentParser:
                 continue  # group not written yet
             raise
         module.register(sub)
+    for path, p in _leaf_parsers(sub):
+        if path in _USES_KNOWLEDGE or path[:1] in {(g,) for g in _USES_KNOWLEDGE_GROUPS}:
+            p.add_argument("--data-dir", type=Path, default=None, metavar="DIR",
+                           help="knowledge folder to use instead of the package's data "
+                                "(linted first, as 'cytonet kb lint --data-dir DIR')")
     return parser
+
+
+# commands that read the knowledge (kb has its own --data-dir)
+_USES_KNOWLEDGE_GROUPS = ("simulate", "validate", "report", "ensemble", "sensitivity", "screen",
+                          "model")
+_USES_KNOWLEDGE = {("petab", "export")}
+
+
+def _leaf_parsers(sub, prefix=()):
+    for name, p in sub.choices.items():
+        nested = [a for a in p._actions if isinstance(a, argparse._SubParsersAction)]
+        if nested:
+            yield from _leaf_parsers(nested[0], (*prefix, name))
+        else:
+            yield (*prefix, name), p
+
+
+def _use_knowledge_folder(folder: Path) -> None:
+    """Lint a custom knowledge folder and make it the one this process uses."""
+    from ..errors import KnowledgeError, Problem
+    from ..knowledge.lint import lint_knowledge
+    from ..knowledge.load import use_data_dir
+
+    if not folder.is_dir():
+        raise KnowledgeError(Problem("--data-dir: not a folder", file=str(folder)))
+    errors = [p for p in lint_knowledge(folder) if p.severity == "error"]
+    if errors:
+        raise KnowledgeError([*errors, Problem(f"--data-dir: {len(errors)} error(s) in the "
+                                               "knowledge folder; fix them first",
+                                               file=str(folder))])
+    use_data_dir(folder)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    custom = getattr(args, "data_dir", None) if args.command != "kb" else None
     try:
+        if custom is not None:
+            _use_knowledge_folder(custom)
         return int(args.func(args) or 0)
     except CytonetError as exc:
         print(f"cytonet: error: {exc}", file=sys.stderr)
@@ -47,6 +87,10 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    finally:
+        if custom is not None:
+            from ..knowledge.load import use_data_dir
+            use_data_dir(None)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,13 +6,13 @@ __all__ = ["register", "run_ensemble_cli", "add_member_arguments", "members_from
            "add_scale_arguments", "write_atomic"]
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import InputError, Problem
+from ..outputs import check_output_dir, write_atomic, write_csv
 from .simulate import _at_least, load_experiments, parse_readouts, parse_time
 
 
@@ -52,7 +52,7 @@ def members_from_args(model, args) -> tuple[np.ndarray, list[str], str]:
         if not files:
             raise InputError(Problem(f"--parameter-sets: no *.yaml files in {d}"))
         theta, labels = draw_members(model, len(files), source="sets",
-                                     parameter_sets=[str(f) for f in files])
+                                     parameter_sets=files)
         return theta, labels, f"{len(files)} parameter sets from {d}"
     if args.source == "priors":
         theta, labels = draw_members(model, args.members, source="priors", seed=args.seed)
@@ -62,19 +62,6 @@ def members_from_args(model, args) -> tuple[np.ndarray, list[str], str]:
                                  seed=args.seed)
     return theta, labels, f"{args.members} members, log-normal jitter {sigma:g} " \
         f"(seed {args.seed})"
-
-
-def write_atomic(path: Path, write) -> None:
-    """``write(tmp_path)`` then rename: a reader never sees a half-written file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
 
 
 def register(subparsers) -> None:
@@ -101,7 +88,10 @@ def register(subparsers) -> None:
 def run_ensemble_cli(args: argparse.Namespace) -> int:
     from ..analysis.ensemble import run_ensemble
     from ..compile import compile_model
+    from ..limits import check_points
 
+    check_points(args.points)
+    check_output_dir(args.out, what="--out")
     model = compile_model()
     experiments = dict(load_experiments(args.file, catalog=model.catalog))
     readouts = parse_readouts(args.readouts, model)
@@ -118,10 +108,10 @@ def run_ensemble_cli(args: argparse.Namespace) -> int:
     if args.format == "parquet":
         write_atomic(out / "members.parquet", lambda f: table.to_parquet(f, index=False))
     else:
-        write_atomic(out / "members.csv", lambda f: table.to_csv(f, index=False))
+        write_csv(out / "members.csv", table)
     q = res.quantiles()
-    write_atomic(out / "quantiles.csv", lambda f: q.to_csv(f, index=False))
-    write_atomic(out / "failures.csv", lambda f: res.failures.to_csv(f, index=False))
+    write_csv(out / "quantiles.csv", q)
+    write_csv(out / "failures.csv", res.failures)
     write_atomic(out / "bands.png", lambda f: plot_bands(q, f))
     n_ok = len(set(res.members)) - res.failures["member"].nunique()
     print(f"{n_ok} of {len(res.members)} members ran every experiment; "

@@ -66,8 +66,21 @@ def _evidence_line(ev: dict) -> str:
     return f"{ident}{flag} — {ev['text']}"
 
 
+def _knowledge(args: argparse.Namespace):
+    """The knowledge of --data-dir; a custom folder is linted first (errors stop here)."""
+    from pathlib import Path
+
+    from ..errors import KnowledgeError
+
+    if Path(args.data_dir).resolve() != DATA_DIR.resolve():
+        errors = [p for p in lint_knowledge(args.data_dir) if p.severity == "error"]
+        if errors:
+            raise KnowledgeError(errors)
+    return load_knowledge(args.data_dir)
+
+
 def _show(args: argparse.Namespace) -> int:
-    info = show_entity(load_knowledge(args.data_dir), args.name)
+    info = show_entity(_knowledge(args), args.name)
     if args.json:
         print(json.dumps(info, indent=1, ensure_ascii=False))
         return 0
@@ -104,7 +117,7 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _explain(args: argparse.Namespace) -> int:
-    kb = load_knowledge(args.data_dir)
+    kb = _knowledge(args)
     paths = explain(kb, args.source, args.target, max_length=args.max_length)
     if args.json:
         print(json.dumps([p.as_dict() for p in paths], indent=1, ensure_ascii=False))
@@ -132,14 +145,14 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    kb = load_knowledge(args.data_dir)
+    kb = _knowledge(args)
     path = export_graph(kb, args.out, args.format, drugs=not args.no_drugs)
     print(f"wrote {path}")
     return 0
 
 
 def _summary(args: argparse.Namespace) -> int:
-    kb = load_knowledge(args.data_dir)
+    kb = _knowledge(args)
     verified = sum(s.verified for s in kb.sources.values())
     out = {
         "entities": dict(sorted(Counter(e.kind for e in kb.entities.values()).items())),

@@ -106,17 +106,17 @@ def run_export(args: argparse.Namespace) -> int:
                                  item="model export"))
     from ..compile import compile_model
     from ..compile.sbml import to_antimony
+    from ..outputs import check_output_file, write_text_atomic
 
+    for path, flag in ((args.sbml, "--sbml"), (args.antimony, "--antimony")):
+        if path is not None:
+            check_output_file(path, what=flag)
     sbml = compile_model().sbml
     for path, text, what in ((args.sbml, sbml, "SBML"),
                              (args.antimony, to_antimony(sbml) if args.antimony else "", "Antimony")):
         if path is None:
             continue
-        try:
-            Path(path).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise InputError(Problem(f"cannot write {what}: {exc.strerror}",
-                                     file=str(path))) from exc
+        write_text_atomic(path, text)
         print(f"wrote {what} to {path}")
     return 0
 

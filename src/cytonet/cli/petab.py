@@ -32,7 +32,7 @@ def register(subparsers) -> None:
     )
     llh.add_argument(
         "--start-time",
-        type=float,
+        type=_finite_float,
         default=0.0,
         help="start integration here instead of 0 (not PEtab v1; for Data2Dynamics exports)",
     )
@@ -61,15 +61,39 @@ def register(subparsers) -> None:
         "fit", help="multi-start fit of a PEtab problem (pyPESTO)", description=run_fit.__doc__
     )
     fit.add_argument("problem", type=Path, metavar="PROBLEM.yaml")
-    fit.add_argument("--starts", type=int, default=20, help="number of starts (default 20)")
-    fit.add_argument("--workers", type=int, default=1, help="parallel processes (default 1)")
+    fit.add_argument("--starts", type=_positive_int, default=20,
+                     help="number of starts (default 20)")
+    fit.add_argument("--workers", type=_positive_int, default=1,
+                     help="parallel processes (default 1; capped at the cores and the starts)")
     fit.add_argument("--seed", type=int, default=0, help="seed for start points (default 0)")
     fit.add_argument("--optimizer", choices=("fides", "scipy"), default="fides")
-    fit.add_argument("--max-iter", type=int, default=200, help="iterations per start")
+    fit.add_argument("--max-iter", type=_positive_int, default=200, help="iterations per start")
     fit.add_argument("--out", type=Path, default=None, help="output folder (default: fit_<name>)")
     fit.add_argument("--drop-invalid", action="store_true", help="as for 'petab llh'")
     fit.add_argument("--no-progress", action="store_true", help="no progress bar")
     fit.set_defaults(func=run_fit)
+
+
+def _finite_float(text: str) -> float:
+    import math
+
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not math.isfinite(v):
+        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
+    return v
+
+
+def _positive_int(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1, got {n}")
+    return n
 
 
 def run_lint(args: argparse.Namespace) -> int:
@@ -123,7 +147,13 @@ def run_export(args: argparse.Namespace) -> int:
     """
     from ..calibrate.export import export_petab_files
     from ..calibrate.lint import lint_petab_problem
+    from ..outputs import OutputLock, check_output_dir
 
+    with OutputLock(check_output_dir(args.out, what="--out")):
+        return _run_export(args, export_petab_files, lint_petab_problem)
+
+
+def _run_export(args, export_petab_files, lint_petab_problem) -> int:
     res = export_petab_files(
         args.experiments, args.data, args.out, estimate=args.estimate, scaling=args.scaling,
         offset=args.offset, name=args.name,
@@ -147,9 +177,20 @@ def run_fit(args: argparse.Namespace) -> int:
     """
     from ..calibrate.fit import fit, plot_fit, save_fit_result
     from ..calibrate.petab_problem import load_petab_problem
+    from ..outputs import OutputLock, check_output_dir
 
+    if args.out is not None:
+        check_output_dir(args.out, what="--out")  # before loading and fitting
     problem = load_petab_problem(args.problem, drop_invalid=args.drop_invalid)
-    out = args.out or Path(f"fit_{problem.name}")
+    out = check_output_dir(args.out or Path(f"fit_{problem.name}"), what="--out")
+    with OutputLock(out):
+        return _run_fit(args, problem, out, fit, plot_fit, save_fit_result)
+
+
+def _run_fit(args, problem, out, fit, plot_fit, save_fit_result) -> int:
+    from ..limits import cap_workers
+
+    args.workers = cap_workers(args.workers, args.starts)
     print(
         f"fitting {problem.name}: {len(problem.x_ids)} parameters, {problem.n_data} data points, "
         f"{args.starts} starts on {args.workers} worker(s), optimizer {args.optimizer}",

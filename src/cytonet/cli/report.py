@@ -53,44 +53,76 @@ def _main_first(d: Path, pattern: str) -> list[Path]:
 def analysis_sections(dirs) -> list[tuple]:
     """(title, text, png data URI, table html) per analysis folder."""
     import base64
+    import io
 
     import pandas as pd
+
+    from .._yaml import read_text
 
     out = []
     for d in dirs:
         d = Path(d)
         if not d.is_dir():
             raise InputError(Problem(f"--analysis: not a folder: {d}"))
-        text = (d / "summary.txt").read_text(encoding="utf-8") if (d / "summary.txt").is_file() \
-            else ""
+        text = read_text(d / "summary.txt") if (d / "summary.txt").is_file() else ""
         pngs = _main_first(d, "*.png")
         png = ("data:image/png;base64," + base64.b64encode(pngs[0].read_bytes()).decode()) \
             if pngs else None
         csvs = [c for c in _main_first(d, "*.csv") if c.stem not in ("failures", "effects")]
-        table = pd.read_csv(csvs[0]).head(15).to_html(index=False, float_format="%.3g",
-                                                       border=0) if csvs else ""
+        table = ""
+        if csvs:
+            try:
+                frame = pd.read_csv(io.StringIO(read_text(csvs[0])))
+            except InputError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - pandas raises several kinds
+                raise InputError(Problem(f"--analysis: cannot read the table: {exc}",
+                                         file=str(csvs[0]))) from exc
+            table = frame.head(15).to_html(index=False, float_format="%.3g", border=0)
         out.append((f"Analysis: {d.name}", text, png, table))
     return out
 
 
 def run_report(args: argparse.Namespace) -> int:
+    """Check every input and the output folder first, lock the folder, compute, then write
+    the report into a staging folder that replaces ``--out`` in one step (complete or
+    untouched, whenever the run is killed)."""
+    from ..outputs import OutputLock, check_output_dir
+
+    out = check_output_dir(args.out, what="--out")
+    with OutputLock(out):
+        return _run_report(args, out)
+
+
+def _run_report(args: argparse.Namespace, out: Path) -> int:
+    from ..outputs import publish_dir, staging_dir
     from ..report.html import load_failure_reasons, write_report
     from ..validation.run import validate_file
 
     t0 = time.perf_counter()
+    reasons, problems = load_failure_reasons(args.reasons)
+    if problems and args.reasons is not None:  # a file the user named must be right
+        raise InputError(problems)
+    for p in problems:
+        print(f"warning: {p}", file=sys.stderr)
     analyses = analysis_sections(args.analysis)
     card = validate_file([str(f) for f in observation_files(args)], workers=args.workers)
     ens = ensemble_score(card, args) if args.ensemble else None
-    reasons, problems = load_failure_reasons(args.reasons)
-    for p in problems:
-        print(f"warning: {p}", file=sys.stderr)
     comparison = None
     if getattr(args, "logical", False):
         from ..logical.validate import compare
         from .validate import _logical_card
         comparison = compare(card, _logical_card([str(f) for f in observation_files(args)]))
-    page = write_report(card, args.out, reasons=reasons, ensemble=ens, analyses=analyses,
-                        comparison=comparison)
+    stage = staging_dir(out)
+    try:
+        write_report(card, stage, reasons=reasons, ensemble=ens, analyses=analyses,
+                     comparison=comparison)
+        publish_dir(stage, out)
+    finally:
+        if stage.exists():
+            import shutil
+            shutil.rmtree(stage, ignore_errors=True)
+    page = out / "index.html"
     for p in card.problems:
         print(f"ERROR {p}", file=sys.stderr)
     print(f"wrote {page} and {page.parent / 'scorecard.json'} in "

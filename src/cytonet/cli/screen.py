@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .ensemble import add_member_arguments, add_scale_arguments, members_from_args, write_atomic
+from ..outputs import check_output_dir, write_atomic, write_csv
+from .ensemble import add_member_arguments, add_scale_arguments, members_from_args
 from .simulate import _at_least, load_experiments, parse_time
 
 DEFAULT_MEMBERS = 20
@@ -56,6 +57,7 @@ def run_screen_cli(args: argparse.Namespace) -> int:
     from ..analysis.screen import effects_frame, screen, screen_perturbations
     from ..compile import compile_model
 
+    check_output_dir(args.out, what="--out")
     model = compile_model()
     experiments = dict(load_experiments(args.file, catalog=model.catalog))
     readout = as_readout(model, args.readout, item="--readout")
@@ -72,9 +74,9 @@ def run_screen_cli(args: argparse.Namespace) -> int:
     a = table.attrs
     out = args.out
     failures = pd.DataFrame(a["failures"], columns=["member", "perturbation", "reason"])
-    write_atomic(out / "screen.csv", lambda f: table.to_csv(f, index=False))
-    write_atomic(out / "effects.csv", lambda f: effects_frame(table).to_csv(f, index=False))
-    write_atomic(out / "failures.csv", lambda f: failures.to_csv(f, index=False))
+    write_csv(out / "screen.csv", table)
+    write_csv(out / "effects.csv", effects_frame(table))
+    write_csv(out / "failures.csv", failures)
     write_atomic(out / "screen.png", lambda f: plot_screen(table, args.top, f))
 
     print(f"screen of {a['quantity']}")

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .ensemble import add_scale_arguments, write_atomic
+from ..outputs import check_output_dir, write_atomic, write_csv
+from .ensemble import add_scale_arguments
 from .simulate import _at_least, load_experiments, parse_time
 
 
@@ -69,6 +70,7 @@ def run_sensitivity_cli(args: argparse.Namespace) -> int:
     from ..analysis.sensitivity import sensitivity
     from ..compile import compile_model
 
+    check_output_dir(args.out, what="--out")
     model = compile_model()
     experiments = dict(load_experiments(args.file, catalog=model.catalog))
     readout = as_readout(model, args.readout, item="--readout")
@@ -82,8 +84,8 @@ def run_sensitivity_cli(args: argparse.Namespace) -> int:
     a = table.attrs
     out = args.out
     failures = pd.DataFrame(a["failures"], columns=["stage", "member", "where", "reason"])
-    write_atomic(out / "sensitivity.csv", lambda f: table.to_csv(f, index=False))
-    write_atomic(out / "failures.csv", lambda f: failures.to_csv(f, index=False))
+    write_csv(out / "sensitivity.csv", table)
+    write_csv(out / "failures.csv", failures)
     write_atomic(out / "sensitivity.png", lambda f: plot_sensitivity(table, args.top, f))
 
     print(f"{a['method']} sensitivity of {a['quantity']}")

@@ -103,6 +103,12 @@ def load_experiments(path: str | Path, catalog=None, *, text: str | None = None
         raise ExperimentError(Problem(
             f"expected an experiment ({', '.join(EXPERIMENT_KEYS)}), a list of named experiments "
             f"or a mapping 'experiments:'; got {type(data).__name__} {data!r}", file=file))
+    from ..limits import limit, limit_note, show
+
+    if len(items) > limit("items"):
+        raise ExperimentError(Problem(f"{len(items)} experiments in one file is more than "
+                                      f"{show(limit('items'))} ({limit_note('items')})",
+                                      file=file))
     out = []
     seen: set[str] = set()
     for name, obj, line, prefix in items:
@@ -157,12 +163,17 @@ def parse_readouts(texts, model) -> list:
 
 
 def parse_time(text: str, what: str = "--until") -> float:
+    """A simulated span from the command line: a finite time after 0, at most a year."""
+    from ..limits import limit
     from ..units import parse_quantity, to_seconds
 
     q = parse_quantity(text, where=Problem("", item=what), kind="time")
     s = to_seconds(q)
     if not s > 0:
         raise InputError(Problem(f"expected a time after 0, got {text!r}", item=what))
+    if s > limit("time_s"):
+        raise InputError(Problem(f"{text!r} is longer than a year; is the unit right?",
+                                 item=what))
     return s
 
 
@@ -259,26 +270,36 @@ def plot_frame(df: pd.DataFrame, path: str | Path) -> None:
         fig.tight_layout(rect=(0, 0.04 + 0.03 * ((len(labels) - 1) // 4), 1, 1))
     else:
         fig.tight_layout()
+    from ..outputs import write_atomic
+
+    fmt = Path(path).suffix.lower().lstrip(".") or "png"
     try:
-        fig.savefig(path, dpi=110)
-    except OSError as exc:
-        raise InputError(Problem(f"cannot write the figure: {exc.strerror}", file=str(path))) from exc
+        write_atomic(path, lambda f: fig.savefig(f, dpi=110, format=fmt))
     finally:
         plt.close(fig)
 
 
 def run_simulate(args: argparse.Namespace) -> int:
     from ..compile import compile_model
+    from ..limits import cap_workers, check_points
+    from ..outputs import FIGURE_FORMATS, check_output_file, write_csv
 
-    experiments = load_experiments(args.file)
-    model = compile_model()
-    readouts = parse_readouts(args.readouts, model)
+    # every argument and output path is checked before the first simulation
+    check_points(args.points)
     until = parse_time(args.until)
+    if args.csv:
+        check_output_file(args.csv, what="--csv")
+    if args.plot:
+        check_output_file(args.plot, FIGURE_FORMATS, what="--plot")
+    experiments = load_experiments(args.file)  # bad input answers before the model compiles
+    model = compile_model(parameter_set=getattr(args, "parameter_set", None))
+    readouts = parse_readouts(args.readouts, model)
     shown = _display_times(until)
     times = output_times(until, args.points)
+    workers = cap_workers(args.workers, len(experiments))
     error: CytonetError | None = None
     try:
-        df = simulate_frame(experiments, readouts, times, workers=args.workers)
+        df = simulate_frame(experiments, readouts, times, workers=workers)
     except SimulationError as exc:
         df, error = getattr(exc, "frame", None), exc
         if df is None:
@@ -287,10 +308,7 @@ def run_simulate(args: argparse.Namespace) -> int:
         with pd.option_context("display.width", 200, "display.max_columns", 20):
             print(summary_table(df, shown).to_string(float_format=lambda v: f"{v:.4g}"))
     if args.csv and len(df):
-        try:
-            df[list(TIDY_COLUMNS)].to_csv(args.csv, index=False)
-        except OSError as exc:
-            raise InputError(Problem(f"cannot write CSV: {exc.strerror}", file=str(args.csv))) from exc
+        write_csv(args.csv, df[list(TIDY_COLUMNS)])
         print(f"wrote {args.csv}")
     if args.plot and len(df):
         plot_frame(df, args.plot)

@@ -11,20 +11,23 @@ import json
 import math
 import sys
 import time
-from importlib import resources
 from pathlib import Path
 
 from ..errors import InputError, Problem
 
 
 def default_observations_file() -> Path:
-    """The package's curated observations (``cytonet/data/observations.yaml``)."""
-    return Path(str(resources.files("cytonet") / "data" / "observations.yaml"))
+    """The curated observations of the knowledge folder in use (``--data-dir``; default
+    the package's ``cytonet/data/observations.yaml``)."""
+    from ..knowledge.load import data_dir
+    return data_dir() / "observations.yaml"
 
 
 def default_anchor_file() -> Path:
-    """The package's quantitative literature anchors (``cytonet/data/anchors.yaml``, v1.1)."""
-    return Path(str(resources.files("cytonet") / "data" / "anchors.yaml"))
+    """The quantitative literature anchors of the knowledge folder in use
+    (``anchors.yaml``, v1.1)."""
+    from ..knowledge.load import data_dir
+    return data_dir() / "anchors.yaml"
 
 
 def positive_int(text: str) -> int:
@@ -101,11 +104,22 @@ def register(subparsers) -> None:
     p.add_argument("--parameter-set", metavar="NAME", default=None,
                    help="validate with a named alternative parameter set from "
                         "data/parameter_sets (e.g. sobotta2017_hepatocyte) on top of the curated one")
+    p.add_argument("--parameter-file", metavar="FILE", type=Path, default=None,
+                   help="validate with the parameter set in FILE (same format as "
+                        "data/parameter_sets/*.yaml) on top of the curated one")
     p.add_argument("--formalism", choices=["ode", "logical", "both"], default="ode",
                    help="judge on the ODE model (default), the logical model compiled from the "
                         "same graph (docs/logical.md), or both with an agreement summary")
     add_ensemble_arguments(p)
     p.set_defaults(func=run_validate)
+
+
+def parameter_set_from_args(args: argparse.Namespace):
+    """--parameter-set NAME (a str: a packaged set) or --parameter-file FILE (a Path)."""
+    name, file = getattr(args, "parameter_set", None), getattr(args, "parameter_file", None)
+    if name is not None and file is not None:
+        raise InputError(Problem("give --parameter-set NAME or --parameter-file FILE, not both"))
+    return Path(file) if file is not None else name
 
 
 def add_ensemble_arguments(p: argparse.ArgumentParser) -> None:
@@ -130,9 +144,12 @@ def run_validate(args: argparse.Namespace) -> int:
         return run_validate_logical(args, files, both=formalism == "both")
     # compile and JIT the model first (if the simulator can), so the time below is the suite's
     from ..validation import run as _run
-    if getattr(args, "parameter_set", None):
+    chosen = parameter_set_from_args(args)
+    if chosen is not None:
+        from ..compile import load_parameter_set
         from ..experiments.runner import use_parameter_set
-        use_parameter_set(args.parameter_set)
+        load_parameter_set(chosen)  # a bad name or file fails here, located, not in a worker
+        use_parameter_set(chosen)
     t0 = time.perf_counter()
     warm_up = getattr(_run._default_simulate(), "warm_up", None)
     if warm_up is not None:

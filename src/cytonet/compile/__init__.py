@@ -6,9 +6,10 @@ __all__ = ["CompiledModel", "compile_model"]
 
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from pathlib import Path
 
 from ..knowledge import load_knowledge
-from ..knowledge.load import Catalog, default_catalog
+from ..knowledge.load import Catalog, data_dir, default_catalog
 from .model import build_network
 from .network import Network
 from .parameters import ParameterSet, load_parameter_set, load_parameters
@@ -57,16 +58,16 @@ class CompiledModel:
 
 
 @lru_cache(maxsize=4)
-def _compile(param_file: str | None, parameter_set: str | None) -> CompiledModel:
-    kb = load_knowledge()
-    params = load_parameters(param_file)
+def _compile(param_file: str | None, parameter_set, knowledge_dir: str) -> CompiledModel:
+    kb = load_knowledge(knowledge_dir)
+    params = load_parameters(param_file or str(Path(knowledge_dir) / "parameters.yaml"))
     if parameter_set:
         params = load_parameter_set(parameter_set, params)
-    return CompiledModel(build_network(kb, params), params, default_catalog())
+    return CompiledModel(build_network(kb, params), params, default_catalog(knowledge_dir))
 
 
 def compile_model(parameters: str | None = None, parameter_set: str | None = None
                   ) -> CompiledModel:
     """The compiled model for the curated knowledge (cached per process); ``parameter_set``
     names an alternative set in ``data/parameter_sets`` applied on top."""
-    return _compile(parameters, parameter_set)
+    return _compile(parameters, parameter_set, str(data_dir()))

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-__all__ = ["ParameterSet", "load_parameters", "load_parameter_set", "available_parameter_sets",
+__all__ = ["ParameterSet", "load_parameters", "load_parameter_set", "parameter_set_path",
+           "available_parameter_sets",
            "PROVENANCE_KINDS", "PARAMETER_SET_DIR"]
 
+import re
 from pathlib import Path
 
 from .._yaml import line_of, load_yaml
 from ..errors import KnowledgeError, Problem
 from ..knowledge.load import DATA_DIR
+from ..limits import is_finite_number, quote
 from .network import Parameter, Provenance
 
 PROVENANCE_KINDS = ("literature", "assumed", "fitted", "derived")
@@ -42,7 +45,9 @@ class ParameterSet:
 
 def load_parameters(path: str | Path | None = None) -> ParameterSet:
     """Read parameters; every problem (bad value, unit, provenance) is reported with its line."""
-    path = Path(path) if path else DATA_DIR / "parameters.yaml"
+    from ..knowledge.load import data_dir
+
+    path = Path(path) if path else data_dir() / "parameters.yaml"
     data = load_yaml(path)
     problems: list[Problem] = []
     params: dict[str, Parameter] = {}
@@ -50,13 +55,23 @@ def load_parameters(path: str | Path | None = None) -> ParameterSet:
     if not isinstance(items, list):
         raise KnowledgeError(Problem("expected a mapping with a 'parameters' list", file=str(path)))
     for obj in items:
-        pid = obj.get("id") if isinstance(obj, dict) else None
+        if not isinstance(obj, dict):
+            problems.append(Problem(f"expected a parameter mapping {{id, value, unit, "
+                                    f"provenance}}, got {quote(obj)}", file=str(path),
+                                    line=line_of(items)))
+            continue
+        pid = obj.get("id")
+        if pid is not None and not isinstance(pid, str):
+            problems.append(Problem(f"expected an id string, got {quote(pid)}", file=str(path),
+                                    line=line_of(obj, "id"), field="id"))
+            continue
         if not pid:
             problems.append(Problem("parameter without id", file=str(path), line=line_of(obj)))
             continue
         val = obj.get("value")
-        if not isinstance(val, (int, float)) or isinstance(val, bool) or val < 0:
-            problems.append(Problem(f"expected a non-negative number, got {val!r}", file=str(path),
+        if not is_finite_number(val) or val < 0:
+            problems.append(Problem(f"expected a finite non-negative number, got {quote(val)}",
+                                    file=str(path),
                                     line=line_of(obj, "value"), item=pid, field="value"))
             continue
         unit = obj.get("unit")
@@ -91,31 +106,67 @@ def available_parameter_sets() -> list[str]:
     return sorted(p.stem for p in PARAMETER_SET_DIR.glob("*.yaml"))
 
 
-def load_parameter_set(name: str, base: ParameterSet | None = None) -> ParameterSet:
-    """The curated parameters with a named set's values on top (e.g. values fitted to a
-    data set); every override must name a curated parameter and carry its provenance."""
+_SET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+def parameter_set_path(name: str | Path) -> Path:
+    """Where a parameter set is read from: a ``Path`` is an explicit file (``--parameter-file``);
+    a string is a *name* in the package's ``data/parameter_sets`` and nothing else (no
+    folders, no ``..``, no absolute paths: a name never reaches outside the package)."""
     from ..errors import UnknownNameError
 
+    if isinstance(name, Path):
+        return name
+    avail = ", ".join(available_parameter_sets()) or "none"
+    if not isinstance(name, str) or not _SET_NAME.match(name) or ".." in name:
+        raise UnknownNameError(Problem(
+            f"{quote(name)} is not a parameter-set name (letters, digits, '_', '-', '.'; a "
+            f"name of data/parameter_sets: {avail}); give a file with --parameter-file FILE",
+            field="parameter set"))
     path = PARAMETER_SET_DIR / f"{name}.yaml"
-    if not path.is_file():
-        avail = ", ".join(available_parameter_sets()) or "none"
+    if not path.is_file() or path.resolve().parent != PARAMETER_SET_DIR.resolve():
         raise UnknownNameError(Problem(f"unknown parameter set {name!r}; available: {avail}",
                                        field="parameter set"))
+    return path
+
+
+def load_parameter_set(name: str | Path, base: ParameterSet | None = None) -> ParameterSet:
+    """The curated parameters with a parameter set's values on top (e.g. values fitted to a
+    data set); every override must name a curated parameter and carry its provenance.
+
+    ``name`` is a name in ``data/parameter_sets`` (a string) or an explicit file (a Path);
+    see :func:`parameter_set_path`."""
+    path = parameter_set_path(name)
     base = base or load_parameters()
     data = load_yaml(path)
     problems: list[Problem] = []
     new: dict[str, Parameter] = {p.id: p for p in base}
-    for obj in (data.get("parameters") or []) if isinstance(data, dict) else []:
+    items = data.get("parameters") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        raise KnowledgeError(Problem("expected a mapping with a 'parameters' list of "
+                                     "{id, value, provenance}", file=str(path)))
+    for obj in items:
+        if not isinstance(obj, dict):
+            problems.append(Problem(f"expected a mapping {{id, value, provenance}}, got "
+                                    f"{quote(obj)}", file=str(path), line=line_of(items)))
+            continue
         pid = obj.get("id")
-        if pid not in new:
+        if not isinstance(pid, str) or pid not in new:
             problems.append(Problem(f"override of unknown parameter {pid!r}", file=str(path),
                                     line=line_of(obj), item=str(pid), field="id"))
             continue
         val = obj.get("value")
         kind = obj.get("provenance")
-        if not isinstance(val, (int, float)) or val < 0 or kind not in PROVENANCE_KINDS:
-            problems.append(Problem("needs a non-negative value and a provenance kind",
-                                    file=str(path), line=line_of(obj), item=pid, field="value"))
+        if not is_finite_number(val) or val < 0:
+            problems.append(Problem(f"expected a finite non-negative number, got {quote(val)}",
+                                    file=str(path), line=line_of(obj, "value"), item=pid,
+                                    field="value"))
+            continue
+        if kind not in PROVENANCE_KINDS:
+            problems.append(Problem(f"expected one of {', '.join(PROVENANCE_KINDS)}, got "
+                                    f"{quote(kind)}", file=str(path),
+                                    line=line_of(obj, "provenance"), item=pid,
+                                    field="provenance"))
             continue
         new[pid] = Parameter(pid, float(val), str(obj.get("unit", new[pid].unit)),
                              Provenance(kind, obj.get("ref"), str(obj.get("note", ""))))

@@ -38,6 +38,8 @@ import numpy as np
 
 from .._yaml import line_of, load_yaml
 from ..errors import ExperimentError, InputError, Problem
+from ..limits import LIMITS as _LIMITS
+from ..limits import is_finite_number, limit, limit_note, show
 from ..units import Q_, parse_quantity, to_molar_nM, to_seconds
 from .types import DEFAULT_READOUT_TIME_S, READOUT_KINDS, Experiment, Perturbation, Readout
 
@@ -83,18 +85,10 @@ _WITHIN_EXAMPLE = {"ec50": "[0.05 ng/mL, 1 ng/mL]", "ic50": "[50 nM, 500 nM]",
                    "peak_time": "[15 min, 45 min]", "ratio": "[2, 5]",
                    "fraction_of_peak": "[0.1, 0.5]"}
 
-# Doses beyond these are typing mistakes, not experiments.
-LIMITS = {
-    "stimulus_nM": 1e6,          # 1 mM of a cytokine
-    "drug_nM": 1e9,              # 1 M of a drug
-    "glucose": 1000.0,           # mM
-    "mannose": 1000.0,           # mM
-    "estradiol": 1e6,            # nM (1 mM)
-    "oxygen": 100.0,             # percent
-    "overexpress_fold": 1e4,
-    "time_s": 365 * 86400.0,     # a year
-    "scan_points": 1000,         # doses in one scan
-}
+# Doses beyond these are typing mistakes, not experiments (defined in cytonet.limits).
+LIMITS = {k: _LIMITS[k].default for k in (
+    "stimulus_nM", "drug_nM", "glucose", "mannose", "estradiol", "oxygen", "overexpress_fold",
+    "time_s", "scan_points")}
 # Conditions: model unit and the molecular weight (kDa) used for mass concentrations.
 _CONDITION_UNITS = {"glucose": ("mM", 0.18016), "mannose": ("mM", 0.18016),
                     "estradiol": ("nM", 0.27238), "oxygen": ("%", None)}
@@ -359,7 +353,7 @@ def _number(ctx: _Ctx, obj: Mapping, key: str, fld: str, *, lo: float | None = N
             hi: float | None = None, lo_open: bool = False, hi_open: bool = False,
             meaning: str = "") -> float | None:
     v = obj[key]
-    if not _is_number(v) or not np.isfinite(v):
+    if not is_finite_number(v):
         ctx.add(f"expected a plain number{meaning}, got {v!r}", obj, key, fld)
         return None
     v = float(v)
@@ -993,7 +987,7 @@ def _parse_scan(ctx: _Ctx, obj: Mapping, expect: str, catalog) -> Scan | None:
     points = DEFAULT_SCAN_POINTS
     if "points" in raw:
         v = raw["points"]
-        ok = _is_number(v) and np.isfinite(v) and float(v).is_integer()
+        ok = is_finite_number(v) and float(v).is_integer()
         if not ok or not 2 <= v <= LIMITS["scan_points"]:
             ctx.add(f"expected a whole number of doses from 2 to {LIMITS['scan_points']}, "
                     f"got {v!r}", raw, "points", "scan.points")
@@ -1047,7 +1041,7 @@ def _parse_within(ctx: _Ctx, obj: Mapping, expect: str, scan: Scan | None, catal
         what = "a ratio" if expect == "ratio" else "a fraction of the peak"
         ends = []
         for x in v:
-            if not _is_number(x) or not np.isfinite(x) or x < 0:
+            if not is_finite_number(x) or x < 0:
                 ctx.add(f"expected two plain numbers >= 0 such as {example} ({what} has no "
                         f"unit), got {x!r}", obj, "within")
             else:
@@ -1149,6 +1143,11 @@ def load_observations(source: Any, catalog=None) -> tuple[list[Observation], lis
     """
     catalog = _catalog(catalog)
     items, problems = _read(source)
+    if len(items) > limit("items"):
+        files = sorted({f for _, f in items if f})
+        return [], [*problems, Problem(f"{len(items)} observations is more than "
+                                       f"{show(limit('items'))} ({limit_note('items')})",
+                                       file=", ".join(files) or None)]
     observations: list[Observation] = []
     first_seen: dict[str, str] = {}
     for i, (obj, file) in enumerate(items):

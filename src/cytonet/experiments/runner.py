@@ -14,7 +14,6 @@ __all__ = ["Simulator", "simulate_requests", "run", "experiment_values", "get_si
            "use_parameter_set"]
 
 import os
-from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -106,10 +105,11 @@ def use_parameter_set(name: str | None) -> None:
 
 
 def get_simulator() -> Simulator:
-    """The process-wide simulator (compiled once)."""
+    """The process-wide simulator (compiled once per parameter set and knowledge folder)."""
     global _SIMULATOR
-    if _SIMULATOR is None:
-        _SIMULATOR = Simulator(compile_model(parameter_set=_PARAMETER_SET))
+    model = compile_model(parameter_set=_PARAMETER_SET)  # cached: cheap after the first
+    if _SIMULATOR is None or _SIMULATOR.model is not model:
+        _SIMULATOR = Simulator(model)
     return _SIMULATOR
 
 
@@ -120,9 +120,12 @@ def _worker_run(reqs: list[Request]) -> list[Result]:
 def simulate_requests(requests: list[Request], workers: int | None = None,
                       progress: bool = False) -> list[Result]:
     """Run a batch; order is kept; failures come back as ``Result.error``."""
+    from ..limits import cap_workers
+
     requests = list(requests)
     if workers is None:
         workers = min(2, os.cpu_count() or 1) if len(requests) >= 40 else 1
+    workers = cap_workers(workers, len(requests))
     if workers <= 1 or len(requests) < 2:
         sim = get_simulator()
         if not progress:
@@ -130,27 +133,28 @@ def simulate_requests(requests: list[Request], workers: int | None = None,
         from tqdm import tqdm
         return [sim.run_request(r) for r in tqdm(requests, desc="simulating", unit="run",
                                                  leave=False)]
-    # group by pre-stimulus cells so each worker reuses its steady states
+    # chunks of requests that share pre-stimulus cells (each worker reuses its steady
+    # states), small enough that a dead worker loses little: about 4 chunks per worker
     groups: dict[Experiment, list[int]] = {}
     for i, r in enumerate(requests):
         groups.setdefault(r.experiment.prestimulus(), []).append(i)
-    buckets: list[list[int]] = [[] for _ in range(workers)]
-    for idxs in sorted(groups.values(), key=len, reverse=True):
-        min(buckets, key=len).extend(idxs)
+    size = max(1, -(-len(requests) // (4 * workers)))
+    chunks = [idxs[k:k + size] for idxs in sorted(groups.values(), key=len, reverse=True)
+              for k in range(0, len(idxs), size)]
     results: list[Result | None] = [None] * len(requests)
     # compile and JIT once here: forked workers inherit the loaded model and its steady states
     get_simulator()
-    import multiprocessing as mp
-    ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        futs = [(b, pool.submit(_worker_run, [requests[i] for i in b])) for b in buckets if b]
-        for b, fut in futs:
-            try:
-                for i, res in zip(b, fut.result(), strict=True):
-                    results[i] = res
-            except Exception as exc:  # noqa: BLE001 - a dead worker loses only its own items
-                for i in b:
-                    results[i] = Result(requests[i], {}, error=f"worker failed: {exc}")
+    from .._pool import map_resilient
+
+    def done(k: int, values: list[Result]) -> None:
+        for i, res in zip(chunks[k], values, strict=True):
+            results[i] = res
+
+    def failed(k: int, reason: str) -> None:
+        for i in chunks[k]:
+            results[i] = Result(requests[i], {}, error=f"not run: {reason}")
+
+    map_resilient(_worker_run, [[requests[i] for i in c] for c in chunks], workers, done, failed)
     return results  # type: ignore[return-value]
 
 

@@ -64,12 +64,16 @@ def export_graph(kb: Knowledge, path: str | Path, format: str | None = None, *,
     if fmt not in FORMATS:
         raise InputError(Problem(f"expected a format among {', '.join(FORMATS)}, got "
                                  f"{format or p.suffix or 'no suffix'!r}", field="format"))
+    from ..outputs import check_output_file, write_atomic
+
+    check_output_file(p, what="--out")
     g = to_networkx(kb, drugs=drugs)
     if fmt == "graphml":
-        nx.write_graphml(to_graphml_ready(g), p)
+        write_atomic(p, lambda f: nx.write_graphml(to_graphml_ready(g), f))
     elif fmt == "sif":
-        write_sif(g, p)
+        write_atomic(p, lambda f: write_sif(g, f))
     else:
         data = nx.node_link_data(g, edges="edges")
-        p.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        write_atomic(p, lambda f: Path(f).write_text(
+            json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"))
     return p

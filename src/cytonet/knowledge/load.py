@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-__all__ = ["DATA_DIR", "load_knowledge", "read_knowledge", "Catalog", "default_catalog"]
+__all__ = ["DATA_DIR", "load_knowledge", "read_knowledge", "Catalog", "default_catalog",
+           "data_dir", "use_data_dir"]
 
 from datetime import date
 from functools import lru_cache
@@ -11,6 +12,7 @@ from typing import Any
 
 from .._yaml import LineDict, line_of, load_yaml
 from ..errors import KnowledgeError, Problem
+from ..limits import is_finite_number, quote
 from ..units import parse_quantity, to_molar_nM, to_seconds
 from .names import NameIndex
 from .records import (
@@ -167,8 +169,8 @@ KINETICS_RTOL = 0.02
 
 def _positive_number(t: LineDict, key: str, col: _Collector, item: str, what: str):
     val = t.get(key)
-    if isinstance(val, bool) or not isinstance(val, (int, float)) or not val > 0:
-        col.add(f"expected {what}, got {val!r}", t, item, key)
+    if not is_finite_number(val) or not val > 0:
+        col.add(f"expected {what}, got {quote(val)}", t, item, key)
         return None
     return float(val)
 
@@ -271,8 +273,9 @@ def read_knowledge(data_dir: str | Path = DATA_DIR) -> tuple[Knowledge, list[Pro
             col.add("expected a list of strings", obj, item, "aliases")
             aliases = []
         mw = obj.get("mw_kda")
-        if mw is not None and (not isinstance(mw, (int, float)) or mw <= 0):
-            col.add(f"expected a positive number (kDa), got {mw!r}", obj, item, "mw_kda")
+        if mw is not None and (not is_finite_number(mw) or mw <= 0):
+            col.add(f"expected a finite positive number (kDa), got {quote(mw)}", obj, item,
+                    "mw_kda")
             mw = None
         if sym is None or name is None or kind is None:
             continue
@@ -312,6 +315,10 @@ def read_knowledge(data_dir: str | Path = DATA_DIR) -> tuple[Knowledge, list[Pro
         ctx = obj.get("context") or []
         if isinstance(ctx, str):
             ctx = [ctx]
+        if not isinstance(ctx, list) or not all(isinstance(c, str) for c in ctx):
+            col.add(f"expected a context id or a list of them, got {quote(ctx)}", obj, item,
+                    "context")
+            ctx = []
         if None in (iid, src, tgt, mech) or sign not in ("+", "-"):
             continue
         interactions.append(Interaction(id=iid, source=src, target=tgt, sign=sign, mechanism=mech,
@@ -327,8 +334,24 @@ def read_knowledge(data_dir: str | Path = DATA_DIR) -> tuple[Knowledge, list[Pro
         mech = col.require(obj, "mechanism", item, allowed=DRUG_MECHANISMS)
         sequestering = mech in SEQUESTERING_MECHANISMS
         valency = _drug_valency(obj, col, item, mech)
+        mw = obj.get("mw_kda")
+        if mw is not None and (not is_finite_number(mw) or mw <= 0):
+            col.add(f"expected a finite positive number (kDa), got {quote(mw)}", obj, item,
+                    "mw_kda")
+            mw = None
+        d_aliases = obj.get("aliases") or []
+        if not isinstance(d_aliases, list) or not all(
+                isinstance(a, (str, int)) and not isinstance(a, bool) for a in d_aliases):
+            col.add("expected a list of strings", obj, item, "aliases")
+            d_aliases = []
+        d_aliases = [str(a) for a in d_aliases]
+        raw_targets = obj.get("targets") or []
+        if not isinstance(raw_targets, list):
+            col.add(f"expected a list of targets, got {quote(raw_targets)}", obj, item,
+                    "targets")
+            raw_targets = []
         targets = []
-        for t in obj.get("targets") or []:
+        for t in raw_targets:
             if not isinstance(t, dict):
                 col.add("target must be a mapping", obj, item, "targets")
                 continue
@@ -365,8 +388,8 @@ def read_knowledge(data_dir: str | Path = DATA_DIR) -> tuple[Knowledge, list[Pro
             col.add("a drug needs at least one target", obj, item, "targets")
         if name and mech:
             drugs[name] = Drug(name=name, mechanism=mech, targets=tuple(targets),
-                               aliases=tuple(obj.get("aliases") or []),
-                               mw_kda=obj.get("mw_kda"), line=line_of(obj),
+                               aliases=tuple(d_aliases),
+                               mw_kda=float(mw) if mw else None, line=line_of(obj),
                                valency=valency if sequestering else None)
     problems += col.problems
 
@@ -380,18 +403,24 @@ def read_knowledge(data_dir: str | Path = DATA_DIR) -> tuple[Knowledge, list[Pro
             col.add("expected a mapping receptor -> '+', '-' or '+ (low)'", obj, item, "receptors")
             receptors = {}
         for r, v in receptors.items():
-            if v not in ("+", "-", "+ (low)"):
+            if not isinstance(v, str) or v not in ("+", "-", "+ (low)"):
                 col.add(f"receptor {r}: expected '+', '-' or '+ (low)', got {v!r}", receptors,
                         item, str(r))
         expression: dict[str, float] = {}
         expr_prov: dict[str, Evidence] = {}
-        for sym, spec in (obj.get("expression") or {}).items():
+        raw_expr = obj.get("expression") or {}
+        if not isinstance(raw_expr, dict):
+            col.add(f"expected a mapping entity -> {{level, ref, note}}, got {quote(raw_expr)}",
+                    obj, item, "expression")
+            raw_expr = {}
+        for sym, spec in raw_expr.items():
             if not isinstance(spec, dict) or "level" not in spec:
                 col.add("expected {level, ref, note}", obj.get("expression"), item, f"expression.{sym}")
                 continue
             lvl = spec["level"]
-            if not isinstance(lvl, (int, float)) or lvl < 0:
-                col.add(f"expected a level >= 0, got {lvl!r}", spec, item, f"expression.{sym}")
+            if not is_finite_number(lvl) or lvl < 0:
+                col.add(f"expected a finite level >= 0, got {quote(lvl)}", spec, item,
+                        f"expression.{sym}")
                 continue
             if not spec.get("ref"):
                 col.add("expression level without provenance (ref)", spec, item,
@@ -400,6 +429,9 @@ def read_knowledge(data_dir: str | Path = DATA_DIR) -> tuple[Knowledge, list[Pro
             expr_prov[str(sym)] = Evidence(ref=str(spec.get("ref")), text=str(spec.get("note", "")),
                                            source=sources.get(str(spec.get("ref"))))
         prov = obj.get("provenance") or {}
+        if not isinstance(prov, dict):
+            col.add(f"expected {{ref, note}}, got {quote(prov)}", obj, item, "provenance")
+            prov = {}
         if cid:
             contexts[cid] = Context(
                 id=cid, description=str(obj.get("description", "")),
@@ -423,7 +455,11 @@ def read_knowledge(data_dir: str | Path = DATA_DIR) -> tuple[Knowledge, list[Pro
         except Exception as exc:
             col.problems.extend(getattr(exc, "problems", [Problem(str(exc))]))
         drivers = []
-        for drv in obj.get("drivers") or []:
+        raw_drivers = obj.get("drivers") or []
+        if not isinstance(raw_drivers, list):
+            col.add(f"expected a list of drivers, got {quote(raw_drivers)}", obj, item, "drivers")
+            raw_drivers = []
+        for drv in raw_drivers:
             if not isinstance(drv, dict):
                 col.add("driver must be a mapping", obj, item, "drivers")
                 continue
@@ -439,6 +475,9 @@ def read_knowledge(data_dir: str | Path = DATA_DIR) -> tuple[Knowledge, list[Pro
                 col.problems.extend(getattr(exc, "problems", [Problem(str(exc))]))
                 continue
             w = drv.get("weight", 1.0)
+            if not is_finite_number(w):
+                col.add(f"expected a finite number, got {quote(w)}", drv, item, "weight")
+                continue
             if not drv.get("ref") or not drv.get("text"):
                 col.add("driver without evidence (ref and text)", drv, item, "drivers")
             if ro:
@@ -503,9 +542,26 @@ def _load(data_dir: str) -> Knowledge:
     return kb
 
 
-def load_knowledge(data_dir: str | Path = DATA_DIR) -> Knowledge:
+_ACTIVE_DIR: list[Path] = [DATA_DIR]
+
+
+def data_dir() -> Path:
+    """The knowledge folder in use: the package's data unless :func:`use_data_dir` chose one."""
+    return _ACTIVE_DIR[0]
+
+
+def use_data_dir(path: str | Path | None) -> Path:
+    """Make ``path`` (None: the package's data) the knowledge folder of this process: the
+    default of :func:`load_knowledge`, :func:`default_catalog`, the curated parameters and
+    the default observations; forked workers inherit it. Returns the folder."""
+    d = DATA_DIR if path is None else Path(path).resolve()
+    _ACTIVE_DIR[0] = d
+    return d
+
+
+def load_knowledge(data_dir: str | Path | None = None) -> Knowledge:
     """Load the knowledge base; KnowledgeError lists every shape problem (file:line: item: field)."""
-    return _load(str(Path(data_dir).resolve()))
+    return _load(str(Path(data_dir if data_dir is not None else _ACTIVE_DIR[0]).resolve()))
 
 
 @lru_cache(maxsize=4)
@@ -513,5 +569,5 @@ def _catalog(data_dir: str) -> Catalog:
     return Catalog(load_knowledge(data_dir))
 
 
-def default_catalog(data_dir: str | Path = DATA_DIR) -> Catalog:
-    return _catalog(str(Path(data_dir).resolve()))
+def default_catalog(data_dir: str | Path | None = None) -> Catalog:
+    return _catalog(str(Path(data_dir if data_dir is not None else _ACTIVE_DIR[0]).resolve()))

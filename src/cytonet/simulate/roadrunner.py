@@ -149,7 +149,10 @@ class RoadRunnerBackend(AbstractBackend):
         rr = self.rr
         if times is None:
             return np.asarray(rr.simulate(0.0, float(t_end), 3))
-        return np.asarray(rr.simulate(times=list(map(float, times))))
+        ts = list(map(float, times))
+        if len(ts) < 2:  # only the initial time (e.g. 'at: 0 min'): roadrunner needs two
+            return np.asarray(rr.simulate(times=[*ts, ts[0] + 1.0]))[:len(ts)]
+        return np.asarray(rr.simulate(times=ts))
 
     def relative_rates(self) -> np.ndarray:
         m = self.model
