@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+from .validate import positive_int as _positive_int
+
 
 def register(subparsers) -> None:
     """Add the ``petab`` command group and the top-level ``fit`` command."""
@@ -84,16 +86,6 @@ def _finite_float(text: str) -> float:
     if not math.isfinite(v):
         raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
     return v
-
-
-def _positive_int(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"expected at least 1, got {n}")
-    return n
 
 
 def run_lint(args: argparse.Namespace) -> int:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ..errors import Problem
 from ..experiments.parse import Observation, load_observations
-from ..validation.run import ObservationResult, Scorecard, validate_observations
+from ..validation.run import Scorecard, add_problem_results, validate_observations
 from .readouts import NotExpressible
 
 
@@ -68,17 +68,7 @@ def validate_logical(source, catalog=None) -> LogicalScorecard:
             keep.append(obs)
         else:
             na.append((obs.id, why))
-    card = validate_observations(keep, simulate=simulate_requests)
-    by_item: dict[str, list[Problem]] = {}
-    for p in problems:
-        if p.item is not None:
-            by_item.setdefault(p.item, []).append(p)
-    for item, probs in by_item.items():
-        msg = "; ".join((f"{p.field}: " if p.field else "") + p.message for p in probs)
-        card.results.append(ObservationResult(id=item, passed=False, detail=msg, error=msg,
-                                              problems=probs, file=probs[0].file,
-                                              line=probs[0].line))
-    card.problems = list(problems) + card.problems
+    card = add_problem_results(validate_observations(keep, simulate=simulate_requests), problems)
     return LogicalScorecard(card=card, not_applicable=na, problems=card.problems)
 
 

@@ -324,16 +324,22 @@ def validate_file(source: Any, simulate: Simulate | None = None, workers: int | 
     t0 = time.perf_counter()
     observations, problems = load_observations(source, catalog=catalog)
     card = validate_observations(observations, simulate=simulate, workers=workers)
+    add_problem_results(card, problems)
+    card.elapsed_s = time.perf_counter() - t0
+    return card
+
+
+def add_problem_results(card: Scorecard, problems: Sequence[Problem]) -> Scorecard:
+    """Parse problems into ``card``: one ERROR result per observation with problems (a
+    duplicate id keeps the first's result); all problems kept in ``card.problems``."""
     by_item: dict[str, list[Problem]] = {}
     for p in problems:
         if p.item is not None:
             by_item.setdefault(p.item, []).append(p)
-    # one error result per observation with problems (a duplicate id keeps the first's result)
     for item, probs in by_item.items():
         msg = "; ".join((f"{p.field}: " if p.field else "") + p.message for p in probs)
         card.results.append(ObservationResult(id=item, passed=False, detail=msg, error=msg,
                                               problems=probs, file=probs[0].file,
                                               line=probs[0].line))
     card.problems = list(problems) + card.problems
-    card.elapsed_s = time.perf_counter() - t0
     return card
