@@ -460,17 +460,7 @@ def _check_conditions(t, sbml: SbmlSymbols, parameter_rows, estimated, out) -> s
                         column=col,
                     )
                 continue
-            number = _to_float(text)
-            if number is None and text not in parameter_rows:
-                out.add(
-                    f"value {quote(text)} is neither a number nor a parameter-table id",
-                    file=path,
-                    row=row,
-                    column=col,
-                )
-            elif number is not None and not math.isfinite(number):
-                out.add(f"value {quote(text)} is not a finite number", file=path, row=row,
-                        column=col)
+            _check_number_or_id(out, "value", text, parameter_rows, path, row, col)
     return set(ids)
 
 
@@ -544,18 +534,9 @@ def _check_measurements(t, observables, conditions, parameter_rows, out) -> None
                     column=col,
                 )
             for entry in entries:
-                number = _to_float(entry)
-                if number is None and entry not in parameter_rows:
-                    out.add(
-                        f"override {quote(entry)} is neither a number nor a parameter-table id",
-                        file=path,
-                        row=row,
-                        column=col,
-                    )
-                elif number is not None and not math.isfinite(number):
-                    out.add(f"override {quote(entry)} is not a finite number", file=path,
-                            row=row, column=col)
-                elif number is not None and col == C.NOISE_PARAMETERS and number < 0:
+                number = _check_number_or_id(out, "override", entry, parameter_rows, path, row,
+                                             col)
+                if number is not None and col == C.NOISE_PARAMETERS and number < 0:
                     out.add(
                         f"noise override {quote(entry)} must not be negative (it sets a "
                         "standard deviation or scale)",
@@ -563,6 +544,21 @@ def _check_measurements(t, observables, conditions, parameter_rows, out) -> None
                         row=row,
                         column=col,
                     )
+
+
+def _check_number_or_id(out, what: str, text: str, parameter_rows, path, row, col):
+    """A table value that must be a finite number or a parameter-table id: the number (None
+    for an id or a bad value, which is reported)."""
+    number = _to_float(text)
+    if number is None:
+        if text not in parameter_rows:
+            out.add(f"{what} {quote(text)} is neither a number nor a parameter-table id",
+                    file=path, row=row, column=col)
+        return None
+    if not math.isfinite(number):
+        out.add(f"{what} {quote(text)} is not a finite number", file=path, row=row, column=col)
+        return None
+    return number
 
 
 def lint_petab_tables(t: PetabTables, sbml: SbmlSymbols | None = None) -> list[Problem]:
