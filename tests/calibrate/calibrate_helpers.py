@@ -39,3 +39,36 @@ def llh_in_child(payload: bytes, x):
     import pickle
 
     return pickle.loads(payload).llh(x)
+
+
+# A closed-form two-species model for synthetic PEtab problems (test_synthetic, robust corpus)
+SYNTHETIC_ANTIMONY = """
+model synthetic
+  compartment c = 1
+  species A in c, B in c
+  A = 10; B = 0
+  J0: -> A; kin
+  J1: A -> B; k*A
+  J2: B -> ; kd*B
+  k = 0.3; kd = 1.0; kin = 0
+end
+"""
+
+
+def synthetic_sbml() -> str:
+    """SYNTHETIC_ANTIMONY as SBML."""
+    import antimony
+
+    antimony.clearPreviousLoads()
+    assert antimony.loadAntimonyString(SYNTHETIC_ANTIMONY) >= 0
+    return antimony.getSBMLString("synthetic")
+
+
+def edit_cell(path: Path, row: int, column: str, value: str) -> None:
+    """Set a cell of a TSV file; ``row`` counts data rows from 1."""
+    lines = path.read_text().splitlines()
+    header = lines[0].split("\t")
+    cells = lines[row].split("\t")
+    cells[header.index(column)] = value
+    lines[row] = "\t".join(cells)
+    path.write_text("\n".join(lines) + "\n")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from calibrate_helpers import edit_cell
 
 from cytonet.errors import PetabError
 
@@ -10,16 +11,6 @@ MEAS = "measurementData_Boehm_JProteomeRes2014.tsv"
 OBS = "observables_Boehm_JProteomeRes2014.tsv"
 COND = "experimentalCondition_Boehm_JProteomeRes2014.tsv"
 PAR = "parameters_Boehm_JProteomeRes2014.tsv"
-
-
-def edit_cell(path, row, column, value):
-    """Set a cell of a TSV file; ``row`` counts data rows from 1."""
-    lines = path.read_text().splitlines()
-    header = lines[0].split("\t")
-    cells = lines[row].split("\t")
-    cells[header.index(column)] = value
-    lines[row] = "\t".join(cells)
-    path.write_text("\n".join(lines) + "\n")
 
 
 def drop_column(path, column):

@@ -14,18 +14,7 @@ import pickle
 
 import numpy as np
 import pytest
-
-SBML_ANTIMONY = """
-model synthetic
-  compartment c = 1
-  species A in c, B in c
-  A = 10; B = 0
-  J0: -> A; kin
-  J1: A -> B; k*A
-  J2: B -> ; kd*B
-  k = 0.3; kd = 1.0; kin = 0
-end
-"""
+from calibrate_helpers import synthetic_sbml
 
 PARAMETERS = """parameterId\tparameterScale\tlowerBound\tupperBound\tnominalValue\testimate
 k\tlog10\t0.001\t1000\t0.5\t1
@@ -62,11 +51,7 @@ ROWS = [
 
 
 def write_problem(folder):
-    import antimony
-
-    antimony.clearPreviousLoads()
-    assert antimony.loadAntimonyString(SBML_ANTIMONY) >= 0
-    (folder / "model.xml").write_text(antimony.getSBMLString("synthetic"))
+    (folder / "model.xml").write_text(synthetic_sbml())
     (folder / "parameters.tsv").write_text(PARAMETERS)
     (folder / "conditions.tsv").write_text(CONDITIONS)
     (folder / "observables.tsv").write_text(OBSERVABLES)

@@ -4,17 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-SBML_ANTIMONY = """
-model tiny
-  compartment c = 1
-  species A in c, B in c
-  A = 10; B = 0
-  J0: -> A; kin
-  J1: A -> B; k*A
-  J2: B -> ; kd*B
-  k = 0.3; kd = 1.0; kin = 0
-end
-"""
+from calibrate_helpers import edit_cell, synthetic_sbml
+
+__all__ = ["TABLES", "PROBLEM_YAML", "edit_cell", "write_petab_problem"]
 
 TABLES = {
     "parameters.tsv": (
@@ -44,23 +36,9 @@ _SBML: list[str] = []
 def write_petab_problem(folder: Path) -> Path:
     """Write the problem into ``folder``; return its YAML path."""
     if not _SBML:
-        import antimony
-
-        antimony.clearPreviousLoads()
-        assert antimony.loadAntimonyString(SBML_ANTIMONY) >= 0
-        _SBML.append(antimony.getSBMLString("tiny"))
+        _SBML.append(synthetic_sbml())
     (folder / "model.xml").write_text(_SBML[0])
     for name, text in TABLES.items():
         (folder / name).write_text(text)
     (folder / "problem.yaml").write_text(PROBLEM_YAML)
     return folder / "problem.yaml"
-
-
-def edit_cell(path: Path, row: int, column: str, value: str) -> None:
-    """Set a cell of a TSV file; ``row`` counts data rows from 1."""
-    lines = path.read_text().splitlines()
-    header = lines[0].split("\t")
-    cells = lines[row].split("\t")
-    cells[header.index(column)] = value
-    lines[row] = "\t".join(cells)
-    path.write_text("\n".join(lines) + "\n")
