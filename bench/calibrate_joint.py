@@ -117,14 +117,16 @@ def main(argv=None) -> int:
         src = iface.priors[p].source
         lines += [f"- id: {p}", f"  value: {values[p]:.6g}",
                   f"  unit: {model.network.parameters[p].unit}", "  provenance: fitted",
-                  f"  note: \"fitted: {data} (margin penalties, MAP); prior: {src}, "
-                  f"median {10 ** prob.mu[chosen.index(p)]:.4g}, sigma_log10 "
-                  f"{prob.sigma[chosen.index(p)]:g}\""]
+                  "  note: " + json.dumps(
+                      f"fitted: {data} (margin penalties, MAP); prior: {src}, median "
+                      f"{10 ** prob.mu[chosen.index(p)]:.4g}, sigma_log10 "
+                      f"{prob.sigma[chosen.index(p)]:g}")]
     for p, v in prob.tied_values(fit.x_best).items():
         lines += [f"- id: {p}", f"  value: {v:.6g}",
                   f"  unit: {model.network.parameters[p].unit}", "  provenance: derived",
-                  f"  note: \"moves with its fitted on-rate so that the measured Kd is kept "
-                  f"({model.network.parameters[p].provenance.note})\""]
+                  "  note: " + json.dumps(
+                      "moves with its fitted on-rate so that the measured Kd is kept "
+                      f"({model.network.parameters[p].provenance.note})")]
     (args.out / "joint_map.yaml").write_text("\n".join(lines) + "\n")
     print(json.dumps({k: report[k] for k in ("loss_start", "loss_best", "passes_start",
                                              "passes_best", "members_solved", "total_wall_s",

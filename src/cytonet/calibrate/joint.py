@@ -85,6 +85,7 @@ class JointProblem:
         self.n_members_solved = 0
         self.wall_s = 0.0
         self._cache: tuple[bytes, float, np.ndarray] | None = None
+        self._margins_seen: dict[bytes, np.ndarray] = {}  # x -> margins, from value_and_grad
 
     # ------------------------------------------------------------------ pieces
     def theta(self, X: np.ndarray) -> np.ndarray:
@@ -135,10 +136,18 @@ class JointProblem:
             return self._cache[1], self._cache[2]
         h = self.settings.fd_step
         X = np.vstack([x, x + h * np.eye(len(x))])
-        L = self.loss(X)
+        M = self.margins(X)
+        L = self.data_loss(M) + self.prior_loss(X)
         grad = (L[1:] - L[0]) / h
         self._cache = (key, float(L[0]), grad)
+        self._margins_seen[key] = M[0]
         return float(L[0]), grad
+
+    def margins_at(self, x: np.ndarray) -> np.ndarray:
+        """The margins at ``x`` (one member), reusing an evaluation already made there."""
+        x = np.asarray(x, dtype=float)
+        seen = self._margins_seen.get(x.tobytes())
+        return seen if seen is not None else self.margins(x)[0]
 
     def passes(self, M: np.ndarray) -> np.ndarray:
         return (M >= 0).sum(axis=1)
@@ -193,8 +202,8 @@ def fit_joint(prob: JointProblem, *, n_starts: int = 3, max_iter: int = 30, seed
                            for _ in range(n_starts - 1)]
     problem = pypesto.Problem(obj, lb=prob.lb, ub=prob.ub, x_guesses=guesses,
                               x_names=prob.param_ids)
-    M0 = prob.margins(prob.x0)
-    loss0 = float(prob.data_loss(M0)[0] + prob.prior_loss(prob.x0)[0])
+    loss0, _ = prob.value_and_grad(prob.x0)  # the first start's first evaluation, cached
+    M0 = prob.margins_at(prob.x0)[None, :]
     opt = optimize.ScipyOptimizer(method="L-BFGS-B", options={"maxiter": max_iter})
     res = optimize.minimize(problem, optimizer=opt, n_starts=n_starts, progress_bar=False,
                             filename=None)
@@ -205,7 +214,7 @@ def fit_joint(prob: JointProblem, *, n_starts: int = 3, max_iter: int = 30, seed
                        "time_s": float(r.time or 0.0)})
     best = res.optimize_result.list[0]
     xb = np.asarray(best.x, dtype=float)
-    Mb = prob.margins(xb)
-    return JointFit(prob.param_ids, xb, loss0, float(best.fval), starts,
+    Mb = prob.margins_at(xb)[None, :]
+    return JointFit(prob.param_ids, xb, float(loss0), float(best.fval), starts,
                     int(prob.passes(M0)[0]), int(prob.passes(Mb)[0]), len(prob.obs_ids),
                     prob.n_members_solved, prob.wall_s)
