@@ -189,6 +189,18 @@ def _times(until, points) -> np.ndarray:
     return output_times(until_s, n)  # the same times as `cytonet simulate --points N`
 
 
+def _request(text: str, readouts, until, points):
+    """(experiments, readout texts, output times) of a simulation request, checked."""
+    exps = _load(text)
+    if isinstance(readouts, str):
+        readouts = readouts.split()
+    readouts = list(readouts or DEFAULT_READOUTS)
+    if len(readouts) > LIMITS["readouts"]:
+        raise InputError(Problem(f"at most {LIMITS['readouts']} readouts, got "
+                                 f"{len(readouts)}", item="readouts"))
+    return exps, readouts, _times(until, points)
+
+
 def simulate_yaml(text: str, readouts=DEFAULT_READOUTS, until="24 h", points=97,
                   members: int = 0, jitter: float = 0.3) -> dict:
     """Simulate the experiments of ``text``; JSON for the page.
@@ -204,14 +216,7 @@ def simulate_yaml(text: str, readouts=DEFAULT_READOUTS, until="24 h", points=97,
     from ..experiments.types import Readout
 
     try:
-        exps = _load(text)
-        if isinstance(readouts, str):
-            readouts = readouts.split()
-        readouts = list(readouts or DEFAULT_READOUTS)
-        if len(readouts) > LIMITS["readouts"]:
-            raise InputError(Problem(f"at most {LIMITS['readouts']} readouts, got "
-                                     f"{len(readouts)}", item="readouts"))
-        times = _times(until, points)
+        exps, readouts, times = _request(text, readouts, until, points)
         members = int(members or 0)
         if not 0 <= members <= LIMITS["members"]:
             raise InputError(Problem(f"expected 0 to {LIMITS['members']} members, got "
@@ -326,15 +331,8 @@ def simulate_logical_yaml(text: str, readouts=DEFAULT_READOUTS, until="24 h", po
         return {"ok": False, "problems": [why], "experiments": [], "series": [],
                 "formalism": "logical"}
     try:
-        exps = _load(text)
-        if isinstance(readouts, str):
-            readouts = readouts.split()
-        readouts = list(readouts or DEFAULT_READOUTS)
-        if len(readouts) > LIMITS["readouts"]:
-            raise InputError(Problem(f"at most {LIMITS['readouts']} readouts, got "
-                                     f"{len(readouts)}", item="readouts"))
+        exps, readouts, times = _request(text, readouts, until, points)
         ros = [parse_readout(r) for r in readouts]
-        times = _times(until, points)
         n_traj = int(trajectories)
         if not 100 <= n_traj <= LIMITS["trajectories"]:
             raise InputError(Problem(f"expected 100 to {LIMITS['trajectories']} trajectories, "
