@@ -25,6 +25,7 @@ import numpy as np
 import yaml
 
 from ..errors import CytonetError, ExperimentError, InputError, Problem
+from ..experiments.types import readout_unit
 
 SIMULATOR_LOCK = threading.RLock()
 LOGICAL_LOCK = threading.Lock()  # the logical model's compile-once cache and its scorecard
@@ -520,7 +521,7 @@ def observation_traces(oid: str) -> dict:
         r = card.result(oid)
     except (KeyError, CytonetError):
         raise InputError(Problem(f"no observation with id {oid!r}", item=oid)) from None
-    unit = "score" if r.readout.startswith("phenotype:") else "nM"
+    unit = readout_unit(r.readout)
     written = dict(r.observation.as_written) if r.observation else {}
     traces = [{"role": role, "as_written": written.get(role, ""),
                "time_h": [float(t) / 3600.0 for t in tr.times],
