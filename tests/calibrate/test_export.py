@@ -121,3 +121,25 @@ def test_cli_export(synthetic, tmp_path, capsys):
     assert rc == 0, out
     assert "conditions: 2 (+2 preequilibration)" in out
     assert (tmp_path / "p" / "data.yaml").is_file()
+
+
+def test_export_reads_every_layout_that_simulate_reads(tmp_path):
+    """One loader: the name -> experiment mapping, the list of named experiments and the
+    'experiments:' key give the same experiments, for petab export as for simulate."""
+    from cytonet.calibrate.export import load_experiment_file
+    from cytonet.cli.simulate import load_experiments
+
+    as_list = "".join(f"- name: {block}" for block in
+                      ["il6\n  cell: hepatocyte\n  stimuli: {IL6: 10 ng/mL}\n",
+                       "il6_rux\n  cell: hepatocyte\n  stimuli: {IL6: 10 ng/mL}\n"
+                       "  perturbations: [{drug: ruxolitinib, dose: 500 nM}]\n"])
+    files = {"mapping": EXPERIMENTS, "list": as_list,
+             "key": "experiments:\n" + "".join("  " + line + "\n"
+                                               for line in as_list.splitlines())}
+    loaded = {}
+    for kind, text in files.items():
+        (tmp_path / f"{kind}.yaml").write_text(text, encoding="utf-8")
+        loaded[kind] = load_experiment_file(tmp_path / f"{kind}.yaml")
+        assert loaded[kind] == dict(load_experiments(tmp_path / f"{kind}.yaml"))
+    assert list(loaded["list"]) == ["il6", "il6_rux"]
+    assert loaded["mapping"] == loaded["list"] == loaded["key"]
