@@ -4,9 +4,11 @@ any PEtab tool fits").
 The problem is exported from synthetic data made by ``cytonet.run`` (experiments in the
 list layout ``cytonet simulate`` accepts), loaded with ``petab.v1.Problem.from_yaml`` and
 :class:`pypesto.objective.roadrunner.PetabImporterRR`, nothing of cytonet's in between.
-The only setting is the one docs/calibration.md tells a user: roadrunner's steady-state
+The only settings are those docs/calibration.md tells a user: roadrunner's steady-state
 approximation gets cytonet's pre-equilibration span (the model's slowest relaxation is
-protein turnover, days; roadrunner's default window is 10,000 s).
+protein turnover, days; roadrunner's default window is 10,000 s), and CVODE tolerances
+of 1e-8 / 1e-12 (with pyPESTO's default rtol of 1e-6 the llh differed by up to 2e-3 at
+parameters 0.1-0.3 decades from the nominal ones).
 
 pyPESTO's roadrunner calculator toggles conserved-moiety analysis around every
 pre-equilibration, and libRoadRunner recompiles the model each time (about 3 s here), so
