@@ -121,3 +121,50 @@ def test_cli_export(synthetic, tmp_path, capsys):
     assert rc == 0, out
     assert "conditions: 2 (+2 preequilibration)" in out
     assert (tmp_path / "p" / "data.yaml").is_file()
+
+
+def test_export_reads_every_layout_that_simulate_reads(tmp_path):
+    """One loader: the name -> experiment mapping, the list of named experiments and the
+    'experiments:' key give the same experiments, for petab export as for simulate."""
+    from cytonet.calibrate.export import load_experiment_file
+    from cytonet.cli.simulate import load_experiments
+
+    as_list = "".join(f"- name: {block}" for block in
+                      ["il6\n  cell: hepatocyte\n  stimuli: {IL6: 10 ng/mL}\n",
+                       "il6_rux\n  cell: hepatocyte\n  stimuli: {IL6: 10 ng/mL}\n"
+                       "  perturbations: [{drug: ruxolitinib, dose: 500 nM}]\n"])
+    files = {"mapping": EXPERIMENTS, "list": as_list,
+             "key": "experiments:\n" + "".join("  " + line + "\n"
+                                               for line in as_list.splitlines())}
+    loaded = {}
+    for kind, text in files.items():
+        (tmp_path / f"{kind}.yaml").write_text(text, encoding="utf-8")
+        loaded[kind] = load_experiment_file(tmp_path / f"{kind}.yaml")
+        assert loaded[kind] == dict(load_experiments(tmp_path / f"{kind}.yaml"))
+    assert list(loaded["list"]) == ["il6", "il6_rux"]
+    assert loaded["mapping"] == loaded["list"] == loaded["key"]
+
+
+def test_export_sds_that_change_over_time_become_one_noise_parameter_per_observable(
+        synthetic, tmp_path):
+    """sds that change within one experiment are fixed parameters, and the observable is
+    replicated per sd (petab's flattening), so no (condition, observable) has two."""
+    from cytonet.calibrate.export import export_petab, load_data_file, load_experiment_file
+    from cytonet.calibrate.lint import lint_petab_problem
+
+    data = load_data_file(synthetic / "data.tsv")
+    stat3 = data["readout"] == "phospho:STAT3"
+    data.loc[stat3, "sd"] = np.where(data.loc[stat3, "time_s"] < 1800, 0.5, 1.0)
+    res = export_petab(load_experiment_file(synthetic / "experiments.yaml"), data,
+                       tmp_path, name="varying")
+    assert [p for p in lint_petab_problem(res.yaml_path) if p.severity == "error"] == []
+    meas = pd.read_csv(tmp_path / "measurements.tsv", sep="\t")
+    par = pd.read_csv(tmp_path / "parameters.tsv", sep="\t").set_index("parameterId")
+    keys = ["simulationConditionId", "observableId"]
+    assert (meas.groupby(keys)["noiseParameters"].nunique() == 1).all()
+    assert len(meas) == len(data)
+    fixed = par.loc[["sd_obs_phospho_STAT3_1", "sd_obs_phospho_STAT3_2"]]
+    assert fixed.nominalValue.tolist() == [0.5, 1.0] and (fixed.estimate == 0).all()
+    obs = pd.read_csv(tmp_path / "observables.tsv", sep="\t")
+    stat3_obs = obs[obs.observableId.str.startswith("obs_phospho_STAT3")]
+    assert len(stat3_obs) == 2 * 2  # two experiments x two sds

@@ -16,8 +16,16 @@ The exported problem simulates exactly what ``cytonet.experiments.run`` simulate
   unstimulated cells, then stimuli and conditions at t = 0.
 * **Observables.** Readout ``KIND:ENTITY`` becomes ``obs_<kind>_<ENTITY>`` with formula
   ``scale * (sum of weight * species) [* act_X]`` (+ ``offset``), the readout of the model
-  interface (cell-average nM; ``active:`` readouts of drug targets carry ``act_X``). Noise is ``noiseParameter1``: the data's
-  ``sd`` where given, else an estimated ``sd_<observable>``.
+  interface (cell-average nM; ``active:`` readouts of drug targets carry ``act_X``).
+* **Noise** is a parameter, never a per-row number: the noise formula is
+  ``noiseParameter1_<observable>`` and each measurement's ``noiseParameters`` names a
+  parameter-table id: ``sd_<observable>``, estimated where the data give no ``sd``, fixed
+  at the data's ``sd`` where they do (one fixed parameter per distinct value; an
+  observable whose sd changes within one experiment is replicated per sd, as
+  ``petab.flatten_timepoint_specific_output_overrides`` does).
+* **Model.** ``model.xml`` is the annotated SBML starting at the generic cells'
+  unstimulated steady state (:func:`cytonet.experiments.combine.baseline_sbml`, the SBML
+  of ``cytonet model export``), so a steady-state search starts near a steady state.
 * **Parameters.** Every kinetic parameter of the compiled model is listed at its current
   value (``compile_model()``, i.e. ``parameters.yaml``); the ``estimate`` ones are
   estimated on log10 scale within value/100 .. value*100, the rest are fixed. Parameters
@@ -50,7 +58,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import ExperimentError, InputError, PetabError, Problem
+from ..errors import InputError, PetabError, Problem
 from ..experiments.types import Experiment, Readout
 from . import _columns as C
 
@@ -71,32 +79,11 @@ def _fmt(v: float) -> str:
 
 # ------------------------------------------------------------------------------ inputs
 def load_experiment_file(path: str | Path, catalog=None) -> dict[str, Experiment]:
-    """A YAML mapping ``name -> experiment`` (spec format); optionally under ``experiments:``."""
-    from .._yaml import line_of, load_yaml
-    from ..experiments.parse import parse_experiment
+    """``name -> Experiment`` from an experiment file in any layout ``cytonet simulate``
+    accepts (:func:`cytonet.experiments.load.load_experiments`, the one loader)."""
+    from ..experiments.load import load_experiments
 
-    path = Path(path)
-    data = load_yaml(path)
-    if isinstance(data, dict) and set(data) == {"experiments"}:
-        data = data["experiments"]
-    if not isinstance(data, dict) or not data:
-        raise ExperimentError(
-            Problem("expected a mapping of experiment names to experiments", file=str(path))
-        )
-    out: dict[str, Experiment] = {}
-    problems: list[Problem] = []
-    for name, obj in data.items():
-        where = Problem("", file=str(path), line=line_of(data, name), item=str(name))
-        try:
-            exp = parse_experiment(obj or {}, where=where, catalog=catalog)
-        except ExperimentError as exc:
-            problems += list(exc.problems)
-            continue
-        out[str(name)] = Experiment(exp.cell, exp.stimuli, exp.conditions, exp.perturbations,
-                                    label=str(name))
-    if problems:
-        raise ExperimentError(problems)
-    return out
+    return dict(load_experiments(path, catalog=catalog))
 
 
 def load_data_file(path: str | Path) -> pd.DataFrame:
@@ -263,6 +250,43 @@ def _write_tsv(df: pd.DataFrame, path: Path) -> None:
     write_atomic(path, lambda f: df.to_csv(f, sep="\t", index=False, na_rep=""))
 
 
+def _noise_parameters(oid: str, sds: pd.Series, nominal: float) -> tuple[list[str], list[dict]]:
+    """The noise parameter of each row of one observable, and their parameter-table rows.
+
+    Rows without an ``sd`` share one estimated ``sd_<observable>``; given sds are fixed
+    parameters, one per distinct value (``sd_<observable>`` when every row gives the same
+    one). Noise is thus always a parameter-table id, never a per-row number (which tools
+    read as a time-point-specific override)."""
+    values = sds.to_numpy(dtype=float)
+    given = sorted({float(v) for v in values if not math.isnan(v)})
+    rows, ids = [], {}
+    if np.any(np.isnan(values)):
+        rows.append(_prow(f"sd_{oid}", "log10", nominal * 1e-3, nominal * 1e3, nominal, 1,
+                          "noise standard deviation"))
+    for k, v in enumerate(given, start=1):
+        pid = f"sd_{oid}" if len(given) == 1 and not rows else f"sd_{oid}_{k}"
+        ids[v] = pid
+        rows.append(_prow(pid, "lin", v, v, v, 0, "noise standard deviation (data)"))
+    return [f"sd_{oid}" if math.isnan(v) else ids[float(v)] for v in values], rows
+
+
+def _flatten_timepoint_specific_noise(obs_df: pd.DataFrame, meas: pd.DataFrame
+                                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Where one observable has several noise parameters within one experiment (sds that
+    change over time), replicate the observable per noise parameter, as
+    :func:`petab.v1.flatten_timepoint_specific_output_overrides` does, so that every
+    (condition, observable) has one noise parameter; otherwise unchanged."""
+    keys = [C.PREEQUILIBRATION_CONDITION_ID, C.SIMULATION_CONDITION_ID, C.OBSERVABLE_ID]
+    if (meas.groupby(keys)[C.NOISE_PARAMETERS].nunique() <= 1).all():
+        return obs_df, meas
+    import petab.v1 as petab
+
+    problem = petab.Problem(observable_df=petab.get_observable_df(obs_df),
+                            measurement_df=petab.get_measurement_df(meas))
+    petab.flatten_timepoint_specific_output_overrides(problem)
+    return problem.observable_df.reset_index(), problem.measurement_df
+
+
 # ------------------------------------------------------------------------------ export
 @dataclass
 class ReadoutSpec:
@@ -292,6 +316,7 @@ def export_petab(experiments: dict[str, Experiment], data: pd.DataFrame, out_dir
     (listed, fixed at 1) or 'none'; ``offset`` adds an estimated additive offset.
     """
     from ..compile import compile_model
+    from ..experiments.combine import baseline_sbml
     from ..experiments.parse import parse_readout
 
     if scaling not in ("estimate", "fixed", "none"):
@@ -324,7 +349,7 @@ def export_petab(experiments: dict[str, Experiment], data: pd.DataFrame, out_dir
     cond_df, cond_ids = condition_table(model, used)
 
     # observables
-    obs_rows, obs_of, par_rows = [], {}, []
+    obs_rows, obs_of, par_rows, noise_of = [], {}, [], {}
     for text, ro in readouts.items():
         oid = petab_id(f"obs_{ro.kind}_{ro.entity}")
         obs_of[text] = oid
@@ -340,11 +365,10 @@ def export_petab(experiments: dict[str, Experiment], data: pd.DataFrame, out_dir
                                   1e-4 if scaling == "estimate" else 1.0,
                                   1e4 if scaling == "estimate" else 1.0, 1.0,
                                   scaling == "estimate", "scaling factor"))
-        sds = data.loc[data["readout"] == text, "sd"].to_numpy(dtype=float)
-        if np.any(np.isnan(sds)):
-            nominal = 0.1 * top
-            par_rows.append(_prow(f"sd_{oid}", "log10", nominal * 1e-3, nominal * 1e3, nominal,
-                                  1, "noise standard deviation"))
+        rows = data["readout"] == text
+        noise_ids, noise_rows = _noise_parameters(oid, data.loc[rows, "sd"], 0.1 * top)
+        par_rows += noise_rows
+        noise_of.update(zip(data.index[rows], noise_ids, strict=True))
         obs_rows.append({C.OBSERVABLE_ID: oid, C.OBSERVABLE_NAME: f"{ro.kind}:{ro.entity}",
                          C.OBSERVABLE_FORMULA: formula,
                          C.NOISE_FORMULA: f"noiseParameter1_{oid}",
@@ -356,18 +380,19 @@ def export_petab(experiments: dict[str, Experiment], data: pd.DataFrame, out_dir
         C.SIMULATION_CONDITION_ID: [cond_ids[e][1] for e in data["experiment"]],
         C.MEASUREMENT: [_fmt(v) for v in data["measurement"]],
         C.TIME: [_fmt(v) for v in data["time_s"]],
-        C.NOISE_PARAMETERS: [f"sd_{obs_of[r]}" if math.isnan(s) else _fmt(s)
-                             for r, s in zip(data["readout"], data["sd"], strict=True)],
+        C.NOISE_PARAMETERS: [noise_of[i] for i in data.index],
     })
+    obs_df = pd.DataFrame(obs_rows)
+    obs_df, meas = _flatten_timepoint_specific_noise(obs_df, meas)
     cond_cols = [c for c in cond_df.columns if c not in (C.CONDITION_ID, C.CONDITION_NAME)]
     kin = kinetic_parameter_rows(model, estimate, exclude=cond_cols)
     par_df = pd.DataFrame(kin + par_rows)
 
     from ..outputs import write_text_atomic
 
-    write_text_atomic(out / "model.xml", model.sbml)
+    write_text_atomic(out / "model.xml", baseline_sbml(model))
     _write_tsv(cond_df, out / "conditions.tsv")
-    _write_tsv(pd.DataFrame(obs_rows), out / "observables.tsv")
+    _write_tsv(obs_df, out / "observables.tsv")
     _write_tsv(meas, out / "measurements.tsv")
     _write_tsv(par_df, out / "parameters.tsv")
     yaml_path = write_petab_yaml(out, petab_id(name))

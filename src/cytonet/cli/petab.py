@@ -46,7 +46,9 @@ def register(subparsers) -> None:
         description=run_export.__doc__,
     )
     export.add_argument("--experiments", type=Path, required=True, metavar="FILE",
-                        help="YAML mapping of experiment names to experiments (spec format)")
+                        help="experiment file in any layout 'cytonet simulate' reads: a mapping "
+                        "name -> experiment, a list of experiments each with a 'name', or "
+                        "either under 'experiments:' (spec format)")
     export.add_argument("--data", type=Path, required=True, metavar="FILE",
                         help="TSV/CSV: experiment, readout (KIND:ENTITY), time ('30 min'), "
                         "measurement, optional sd")
