@@ -34,14 +34,15 @@ def register(subparsers) -> None:
     sp = add("explain", _explain, "every signed path from SOURCE to TARGET, with evidence")
     sp.add_argument("source", metavar="SOURCE",
                     help="entity, or a condition phrase: " + ", ".join(CONDITION_PHRASES))
-    sp.add_argument("target", metavar="TARGET")
+    sp.add_argument("target", metavar="TARGET", help="entity the paths end at")
     sp.add_argument("--max-length", type=int, default=8, metavar="N",
                     help="longest path, in edges (default 8)")
     sp.add_argument("--json", action="store_true", help="print JSON")
     sp = add("export", _export, "write the knowledge graph for Cytoscape / networkx")
     sp.add_argument("--format", choices=FORMATS, default=None,
                     help="graphml, sif or json (default: from the --out suffix)")
-    sp.add_argument("--out", required=True, metavar="FILE")
+    sp.add_argument("--out", required=True, metavar="FILE",
+                    help="output file (.graphml, .sif or .json)")
     sp.add_argument("--no-drugs", action="store_true", help="leave drug -> target edges out")
     sp = add("summary", _summary, "counts of entities, interactions, drugs, contexts, sources")
     sp.add_argument("--json", action="store_true", help="print JSON")
