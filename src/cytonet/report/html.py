@@ -657,19 +657,21 @@ _FILTER_JS = """
 
 def write_report(card: Scorecard, out_dir: str | Path, reasons: Mapping[str, str] | None = None,
                  kb=None, network: bool = True, ensemble=None, analyses=None,
-                 comparison=None) -> Path:
+                 comparison=None, html: str | None = None) -> Path:
     """Write ``out_dir/index.html`` and ``out_dir/scorecard.json``; return the HTML path.
 
     ``reasons`` maps observation ids to model-side reasons for failing; by default they are
-    read from the package's ``data/failure_reasons.yaml`` when it exists.
+    read from the package's ``data/failure_reasons.yaml`` when it exists. ``html``: the page
+    already rendered by :func:`render_html` with the same arguments (else rendered here).
     """
     if reasons is None:
         reasons, _ = load_failure_reasons()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     page = out / "index.html"
-    text = render_html(card, reasons, kb=kb, network=network, ensemble=ensemble,
-                       analyses=analyses, comparison=comparison)
+    text = html if html is not None else render_html(
+        card, reasons, kb=kb, network=network, ensemble=ensemble, analyses=analyses,
+        comparison=comparison)
     doc = card.as_dict()
     if ensemble is not None:
         doc["ensemble"] = ensemble.as_dict()
