@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[calibrate,ensemble,logical,serve,test]'
+	$(BIN)/python -m pip install -q -e '.[calibrate,ensemble,interop,logical,network,serve,test]'
 	touch $(STAMP)
 
 install: $(STAMP)

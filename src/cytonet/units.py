@@ -1,17 +1,26 @@
-"""Quantities with units (pint): parsing the spec's strings and converting to model units."""
+"""Quantities with units (pint): parsing the spec's strings (or pint quantities) and
+converting to model units.
+
+>>> parse_quantity("10 ng/mL")
+<Quantity(10.0, 'nanogram / milliliter')>
+>>> to_seconds(parse_quantity(Q_(2, "hour"), kind="time"))
+7200.0
+"""
 
 from __future__ import annotations
 
-__all__ = ["ureg", "Q_", "parse_quantity", "to_seconds", "to_molar_nM", "format_quantity"]
+__all__ = ["ureg", "Q_", "parse_quantity", "parse_times", "to_seconds", "to_molar_nM",
+           "format_quantity"]
 
 import math
 import re
 from functools import lru_cache
 
+import numpy as np
 import pint
 
 from .errors import Problem, UnitError
-from .limits import quote
+from .limits import LIMITS, limit, quote
 
 ureg = pint.UnitRegistry()
 Q_ = ureg.Quantity
@@ -48,17 +57,27 @@ def _parse(text: str) -> pint.Quantity:
 
 def parse_quantity(value: object, *, where: Problem | None = None, kind: str | None = None,
                    allow_negative: bool = False) -> pint.Quantity:
-    """Parse ``'10 ng/mL'``, ``'30 min'``, ``'1 %'`` into a pint Quantity.
+    """Parse ``'10 ng/mL'``, ``'30 min'``, ``'1 %'`` (or a pint Quantity such as
+    ``Q_(10, 'ng/mL')``, of this registry or another) into a Quantity of :data:`ureg`.
 
     A bare number, an unknown unit or a negative value is a UnitError located by ``where``
     (a Problem whose message is ignored). ``kind`` names the expected dimension:
     ``'time'``, ``'concentration'`` (molar or mass/volume), ``'percent'``.
+
+    >>> parse_quantity("30 min", kind="time")
+    <Quantity(30.0, 'minute')>
+    >>> parse_quantity("30 min", kind="concentration")
+    Traceback (most recent call last):
+    ...
+    cytonet.errors.UnitError: expected a concentration (nM, uM, mM or ng/mL, ug/mL), got '30 min'
     """
     loc = where or Problem("")
 
     def fail(msg: str) -> UnitError:
         return UnitError(Problem(msg, file=loc.file, line=loc.line, item=loc.item, field=loc.field))
 
+    if isinstance(value, pint.Quantity):
+        return _check(_from_pint(value, fail), value, fail, kind, allow_negative)
     if isinstance(value, bool) or value is None:
         raise fail(f"expected a quantity with a unit such as '10 ng/mL', got {value!r}")
     if isinstance(value, (int, float)) or (isinstance(value, str) and len(value) < 100 and
@@ -74,11 +93,35 @@ def parse_quantity(value: object, *, where: Problem | None = None, kind: str | N
         raise fail(f"cannot read quantity {quote(value)}: too long for a number and a unit")
     try:
         q = _parse(value)
-        magnitude = float(q.magnitude)
+        float(q.magnitude)  # a magnitude that is not a number fails here
     except Exception as exc:  # noqa: BLE001 - pint's parser raises many kinds (TokenError,
         # AssertionError, DefinitionSyntaxError...): any of them means unreadable text
         raise fail(f"cannot read quantity {value!r}: expected a number and a unit, "
                    "e.g. '10 ng/mL', '1 uM', '30 min', '1 %'") from exc
+    return _check(q, value, fail, kind, allow_negative)
+
+
+def _from_pint(value: pint.Quantity, fail) -> pint.Quantity:
+    """A scalar pint Quantity as one of :data:`ureg` (another registry's is rebuilt from its
+    magnitude and unit name); an array or a dimensionless quantity is a UnitError."""
+    if np.ndim(value.magnitude) != 0:
+        raise fail(f"expected one quantity, got an array of {np.size(value.magnitude)} "
+                   f"({value!r})")
+    try:
+        magnitude = float(value.magnitude)
+        q = value if value._REGISTRY is ureg else Q_(magnitude, str(value.units))
+    except Exception as exc:  # noqa: BLE001 - a foreign unit this registry cannot read
+        raise fail(f"cannot read quantity {value!r}: its unit {str(value.units)!r} is not "
+                   "one cytonet knows") from exc
+    if q.dimensionless and q.units != ureg.percent:
+        raise fail(f"quantity {value!r} has no unit; give it one, e.g. Q_(30, 'minute') or "
+                   "Q_(10, 'ng/mL')")
+    return q
+
+
+def _check(q: pint.Quantity, value: object, fail, kind: str | None,
+           allow_negative: bool) -> pint.Quantity:
+    magnitude = float(q.magnitude)
     if not math.isfinite(magnitude):
         raise fail(f"quantity {value!r} is not a finite number")
     if magnitude < 0 and not allow_negative:
@@ -94,7 +137,74 @@ def parse_quantity(value: object, *, where: Problem | None = None, kind: str | N
 
 
 def to_seconds(q: pint.Quantity) -> float:
+    """A time quantity in seconds."""
     return float(q.to("second").magnitude)
+
+
+def parse_times(value: object, *, where: Problem | None = None) -> np.ndarray:
+    """Times in seconds from t = 0, from what a person writes: a string with a unit
+    (``'30 min'``, ``'2 h'``), a pint Quantity (one, or an array such as
+    ``Q_([0, 30, 60], 'minute')``), a plain number (seconds), or a list of any of these.
+
+    Each bad time is a UnitError located by ``where`` and the field ``times[i]`` (or
+    ``times`` for a single value): an unreadable string, another dimension, a negative or
+    non-finite value, a time longer than a year.
+
+    >>> parse_times(["0 min", "30 min", "2 h"]).tolist()
+    [0.0, 1800.0, 7200.0]
+    >>> parse_times(Q_([0, 30], "minute")).tolist()
+    [0.0, 1800.0]
+    >>> parse_times([0, 60.0, "1 d"]).tolist()  # numbers are seconds
+    [0.0, 60.0, 86400.0]
+    >>> parse_times(["30 min", "2 hrs later"])
+    Traceback (most recent call last):
+    ...
+    cytonet.errors.UnitError: field 'times[1]': cannot read quantity '2 hrs later': expected a number and a unit, e.g. '10 ng/mL', '1 uM', '30 min', '1 %'
+    """
+    loc = where or Problem("")
+    single = isinstance(value, str | int | float | np.number) or (
+        isinstance(value, pint.Quantity) and np.ndim(value.magnitude) == 0)
+    if single:
+        items = [value]
+    elif isinstance(value, pint.Quantity):
+        items = list(value)
+    elif isinstance(value, bytes | dict) or not hasattr(value, "__iter__"):
+        raise UnitError(Problem(f"expected times such as ['0 min', '30 min', '2 h'], a pint "
+                                f"Quantity or numbers of seconds; got {type(value).__name__} "
+                                f"{quote(value)}", file=loc.file, line=loc.line,
+                                item=loc.item, field="times"))
+    else:
+        items = list(value)
+    if not items:
+        raise UnitError(Problem("no times given: expected at least one, e.g. ['0 min', '2 h']",
+                                file=loc.file, line=loc.line, item=loc.item, field="times"))
+    if len(items) > limit("points"):
+        raise UnitError(Problem(f"{len(items)} times is more than {limit('points'):g} "
+                                f"({LIMITS['points'].env}=N raises it)", file=loc.file,
+                                line=loc.line, item=loc.item, field="times"))
+    out = np.empty(len(items))
+    for i, x in enumerate(items):
+        at = Problem("", file=loc.file, line=loc.line, item=loc.item,
+                     field="times" if single else f"times[{i}]")
+
+        def fail(msg: str, at: Problem = at) -> UnitError:
+            return UnitError(Problem(msg, file=at.file, line=at.line, item=at.item,
+                                     field=at.field))
+
+        if isinstance(x, int | float | np.integer | np.floating) and not isinstance(
+                x, bool | np.bool_):
+            s = float(x)
+            if not math.isfinite(s) or s < 0:
+                raise fail(f"expected a time from 0 on (seconds), got {quote(x)}")
+        elif isinstance(x, str | pint.Quantity):
+            s = to_seconds(parse_quantity(x, where=at, kind="time"))
+        else:
+            raise fail(f"expected a time such as '30 min', a pint Quantity or a number of "
+                       f"seconds; got {type(x).__name__} {quote(x)}")
+        if s > LIMITS["time_s"].default:
+            raise fail(f"time {quote(x)} is longer than a year; is the unit right?")
+        out[i] = s
+    return out
 
 
 def to_molar_nM(q: pint.Quantity, mw_kda: float | None = None, *, what: str = "",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import networkx as nx
+import pytest
 
 from cytonet.cli import main
 
@@ -89,6 +90,19 @@ def test_export(tmp_path, capsys):
     assert nx.read_graphml(out).has_edge("IL11", "IL11RA")
     assert main(["kb", "export", "--out", str(tmp_path / "kb.sif"), "--no-drugs"]) == 0
     assert "ruxolitinib" not in (tmp_path / "kb.sif").read_text()
+    qual = tmp_path / "kb.qual.xml"
+    assert main(["kb", "export", "--format", "sbml-qual", "--out", str(qual)]) == 0
+    assert 'qual:sign="negative"' in qual.read_text()
+
+
+def test_export_cx2(tmp_path, capsys):
+    pytest.importorskip("ndex2", reason="the CX2 export needs ndex2 (pip install ndex2)")
+    out = tmp_path / "kb.cx2"
+    assert main(["kb", "export", "--format", "cx2", "--out", str(out)]) == 0
+    data = json.loads(out.read_text())
+    assert data[0] == {"CXVersion": "2.0", "hasFragments": False}
+    edges = next(a["edges"] for a in data if "edges" in a)
+    assert {e["v"]["interaction"] for e in edges} >= {"+_binds", "-_inhibits"}
 
 
 def test_summary(kb, capsys):

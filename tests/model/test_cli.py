@@ -44,7 +44,13 @@ def test_model_export_writes_sbml_and_antimony(tmp_path, capsys, model):
 
 def test_model_export_needs_an_output(capsys):
     assert main(["model", "export"]) == 2
-    assert "--sbml FILE and/or --antimony FILE" in capsys.readouterr().err
+    assert "--sbml FILE, --antimony FILE and/or --omex FILE" in capsys.readouterr().err
+
+
+def test_model_export_omex_needs_experiments(tmp_path, capsys):
+    assert main(["model", "export", "--omex", str(tmp_path / "a.omex")]) == 2
+    assert "--omex FILE and --experiments FILE go together" in capsys.readouterr().err
+    assert not (tmp_path / "a.omex").exists()
 
 
 def test_model_show_parameters_lists_provenance(capsys, model):
@@ -76,7 +82,41 @@ def test_model_show_reactions_cite_interactions(capsys):
 
 def test_model_check_reports_zero_errors(capsys):
     assert main(["model", "check"]) == 0
-    assert capsys.readouterr().out.startswith("0 errors")
+    assert capsys.readouterr().out.startswith("the exported model: 0 errors, 0 unit warnings")
+
+
+def test_model_check_checks_a_users_sbml(tmp_path, capsys, model):
+    good = tmp_path / "good.xml"
+    good.write_text(model.sbml, encoding="utf-8")
+    assert main(["model", "check", str(good)]) == 0
+    assert capsys.readouterr().out.startswith(f"{good}: 0 errors, 0 unit warnings")
+    # a species in a compartment that does not exist is an error, named with the file
+    bad = tmp_path / "bad.xml"
+    bad.write_text(model.sbml.replace('compartment="V_cyt"', 'compartment="V_nowhere"', 1),
+                   encoding="utf-8")
+    assert main(["model", "check", str(bad)]) == 1
+    out = capsys.readouterr().out
+    assert f"{bad}: SBML error: line " in out and "V_nowhere" in out
+    # a parameter with units that do not fit its rate law: a unit warning, not an error
+    units = tmp_path / "units.xml"
+    units.write_text(model.sbml.replace('id="kdeg_ligand_medium" value="5.348e-06" units="u_per_s"',
+                                        'id="kdeg_ligand_medium" value="5.348e-06" units="u_nM"'),
+                     encoding="utf-8")
+    assert main(["model", "check", str(units)]) == 0
+    out = capsys.readouterr().out
+    # libsbml compares each kinetic law with the first one it read, so the warnings name the
+    # rate laws that disagree with the planted one rather than the planted parameter
+    assert f"{units}: unit warning: line " in out and "produces units that are inconsistent" in out
+    assert "0 errors, 0 unit warnings" not in out
+
+
+def test_model_check_refuses_what_is_not_sbml(tmp_path, capsys):
+    f = tmp_path / "notes.txt"
+    f.write_text("hello", encoding="utf-8")
+    assert main(["model", "check", str(f)]) == 2
+    assert f"{f}: not an SBML file" in capsys.readouterr().err
+    assert main(["model", "check", str(tmp_path / "missing.xml")]) == 2
+    assert "missing.xml: cannot read file" in capsys.readouterr().err
 
 
 # ---------------------------------------------------------------- cytonet simulate

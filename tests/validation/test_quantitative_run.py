@@ -133,3 +133,36 @@ def test_validate_file_with_the_spec_example_and_parse_errors(tmp_path):
     ec50 = card.result("il6-pstat3-ec50-hepatocyte")
     assert ec50.value == pytest.approx(EC50_NM * MW_IL6, rel=0.05)
     assert ec50.fold_error == pytest.approx(ec50.value)
+
+
+def test_scorecard_frame_has_one_row_per_observation():
+    obs = quantitative()
+    bad = make_observation(id="kd-fails", expect="increase", at="1 h",
+                           test={**IL6, "perturbations": [{"knockdown": "STAT3"}]},
+                           control=HEP, source={"doi": "10.1234/abc", "pmid": 7})
+    sim = HillSimulator(fail=lambda r: bool(r.experiment.perturbations) and
+                        r.experiment.perturbations[0].kind == "knockdown")
+    card = validate_observations([*obs, bad], simulate=sim)
+    df = card.to_frame()
+    from cytonet.validation.run import FRAME_COLUMNS
+
+    assert tuple(df.columns) == FRAME_COLUMNS
+    assert list(df["id"]) == ["ec50", "ic50", "ratio", "up", "kd-fails"]
+    assert list(df["verdict"]) == [r.status for r in card.results] == \
+        ["PASS", "FAIL", "PASS", "PASS", "ERROR"]
+    assert list(df["passed"]) == [True, False, True, True, False]
+    rows = df.set_index("id")
+    assert rows.loc["ec50", "kind"] == "ec50" and rows.loc["ec50", "unit"] == "ng/mL"
+    assert (rows.loc["ec50", "low"], rows.loc["ec50", "high"]) == (1.0, 3.0)
+    assert rows.loc["ec50", "threshold"] == "[1, 3] ng/mL"
+    assert rows.loc["ic50", "value"] == pytest.approx(card.result("ic50").value)
+    assert rows.loc["ic50", "fold_error"] == pytest.approx(card.result("ic50").fold_error)
+    assert math.isnan(rows.loc["up", "low"]) and math.isnan(rows.loc["up", "fold_error"])
+    assert rows.loc["up", "pmid"] == "1" and rows.loc["up", "readout"] == "phospho:STAT3"
+    err = rows.loc["kd-fails"]
+    assert "CVODE error -4" in err["error"] and math.isnan(err["value"])
+    assert (err["doi"], err["pmid"]) == ("10.1234/abc", "7")
+    assert err["file"] == "synthetic.yaml"
+    # the frame's counts are the scorecard's
+    assert (df["verdict"] == "PASS").sum() == card.passed
+    assert (df["verdict"] == "FAIL").sum() == card.failed

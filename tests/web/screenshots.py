@@ -3,7 +3,8 @@
     python tests/web/screenshots.py --report report/index.html --out report/screenshots
 
 Starts ``cytonet serve`` on a free local port, asks the README's IL-11 / IL11RA knockdown
-question in the page, and saves: ``app_experiment.png`` (builder, traces, phenotypes),
+question in the page, and saves: ``app_experiment.png`` (builder, traces, phenotypes), ``app_logical.png`` (the same
+question on the logical model: probabilities, attractors),
 ``app_network.png`` (the kb explain paths for IL11 -> MMP12 highlighted, an edge's
 evidence open), ``app_scorecard.png`` (filtered to failures, the first one open),
 ``report_top.png`` (totals, failures first, the filter bar), ``report_failures.png`` (the
@@ -74,6 +75,15 @@ def shoot_app(pg, url: str, out: Path) -> list[Path]:
     pg.wait_for_timeout(500)
     shots = [out / "app_experiment.png"]
     pg.screenshot(path=shots[-1], full_page=True)
+    pg.select_option("#formalism", "logical")  # the same question on the logical model
+    pg.click("#run")
+    pg.wait_for_function("['done','partial','failed'].includes("
+                         "document.getElementById('run-status').dataset.state)", timeout=180_000)
+    pg.wait_for_selector("#attractors table")
+    pg.wait_for_timeout(500)
+    shots.append(out / "app_logical.png")
+    pg.screenshot(path=shots[-1], full_page=True)
+    pg.select_option("#formalism", "ode")
     pg.click("#tab-network")
     pg.wait_for_selector("#network .scatterlayer .trace")
     pg.click("#explain-run")

@@ -186,3 +186,70 @@ def test_scorecard_rows_and_traces(client):
     tr = client.get(f"/api/observation/{row['id']}").json()
     assert tr["id"] == row["id"] and tr["traces"] and tr["unit"] in ("nM", "score")
     assert client.get("/api/observation/no-such-thing").status_code == 422
+
+
+def test_logical_view_runs_the_same_experiments_as_the_cli(client, tmp_path):
+    """The switch to the logical model: the page's run equals `cytonet logical simulate`
+    (same MaBoSS seed and trajectories), as probabilities, with the attractors."""
+    pytest.importorskip("mpbn", reason="the logical view needs the 'logical' extra")
+    pytest.importorskip("cmaboss", reason="the logical view needs the 'logical' extra")
+    csv = tmp_path / "logical.csv"
+    assert main(["logical", "simulate", str(EXAMPLE), "--readouts", "mRNA:MMP12",
+                 "phospho:STAT3", "--points", "13", "--trajectories", "500",
+                 "--csv", str(csv)]) == 0
+    cli = pd.read_csv(csv)
+    r = client.post("/api/simulate", json={
+        "yaml": EXAMPLE.read_text(), "readouts": ["mRNA:MMP12", "phospho:STAT3", "mRNA:IL11"],
+        "points": 13, "formalism": "logical", "trajectories": 500})
+    body = r.json()
+    assert body["formalism"] == "logical"
+    # an entity the logical model has no node for is named; the rest still runs
+    assert len(body["problems"]) == 1 and "mRNA:IL11" in body["problems"][0]
+    assert {(s["experiment"], s["readout"]) for s in body["series"]} == {
+        (e, ro) for e in ("test", "control") for ro in ("mRNA:MMP12", "phospho:STAT3")}
+    for s in body["series"]:
+        assert s["unit"] == "P(ON)"
+        v = np.asarray(s["value"])
+        assert np.all((v >= 0) & (v <= 1))
+        ref = cli[(cli.experiment == s["experiment"]) & (cli.readout == s["readout"])]
+        assert s["node"] == ref.node.iloc[0]
+        np.testing.assert_allclose(np.interp(ref.time_h, s["time_h"], s["value"]),
+                                   ref.probability, atol=1e-12)
+    # the knockdown delays IL-11's STAT3 activation in the logical model as well
+    by = {(s["experiment"], s["readout"]): np.asarray(s["value"]) for s in body["series"]}
+    t = np.asarray(body["series"][0]["time_h"])
+    early = (t > 0) & (t <= 2)
+    assert by["test", "phospho:STAT3"][early].mean() < 0.5 * by["control", "phospho:STAT3"][early].mean()
+    assert set(body["attractors"]) == {"test", "control"}
+    assert all(a["reachable"] is not None for atts in body["attractors"].values() for a in atts)
+    assert any(a["reachable"] for a in body["attractors"]["control"])
+    assert {"invasion", "proliferation"} <= set(body["phenotypes"]["control"])
+    bad = client.post("/api/simulate", json={"yaml": EXAMPLE.read_text(), "formalism": "petri"})
+    assert bad.status_code == 422 and "formalism" in bad.json()["problems"][0]
+    few = client.post("/api/simulate", json={"yaml": EXAMPLE.read_text(),
+                                             "formalism": "logical", "trajectories": 5})
+    assert few.status_code == 422 and "trajectories" in few.json()["problems"][0]
+
+
+def test_logical_verdicts_beside_the_ode_ones(tmp_path):
+    """The scorecard's logical column: the same verdicts as `validate --formalism both`."""
+    pytest.importorskip("mpbn", reason="the logical view needs the 'logical' extra")
+    pytest.importorskip("cmaboss", reason="the logical view needs the 'logical' extra")
+    import yaml as pyyaml
+
+    from cytonet.cli.validate import default_observations_file
+    from cytonet.logical.validate import compare, validate_logical
+    from cytonet.validation.run import validate_file
+
+    items = pyyaml.safe_load(default_observations_file().read_text())
+    keep = [o for o in items if o["id"] in ("il6-pstat3-induction", "il6-socs3-mrna-rapid",
+                                            "il6-pstat3-transient-kinetics")]
+    path = tmp_path / "three.yaml"
+    path.write_text(pyyaml.safe_dump(keep, sort_keys=False))
+    got = service.logical_verdicts([path])
+    assert got["ok"] and set(got["verdicts"]) == {o["id"] for o in keep}
+    ref = compare(validate_file([str(path)]), validate_logical([str(path)]))
+    assert {r["id"]: r["logical"] for r in ref.rows} == {
+        i: v["status"] for i, v in got["verdicts"].items()}
+    assert got["summary"] == ref.summary() and got["compared"] == len(ref.compared)
+    assert service.logical_verdicts([path]) == got  # cached

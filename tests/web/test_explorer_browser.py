@@ -104,9 +104,48 @@ def test_build_and_run_the_readme_knockdown(page, tmp_path):
     csv_path = tmp_path / "downloaded.csv"
     dl.value.save_as(csv_path)
     df = pd.read_csv(csv_path)
-    assert list(df.columns) == ["experiment", "time_h", "readout", "value", "unit"]
+    assert list(df.columns) == ["experiment", "time_h", "readout", "value", "unit", "formalism"]
+    assert set(df.formalism) == {"ode"}
     end = df[df.time_h == df.time_h.max()].set_index(["experiment", "readout"]).value
     assert end["test", "mRNA:MMP12"] == pytest.approx(last["test"])
+    assert not pg.errors
+
+
+def test_switch_to_the_logical_model_view(page):
+    """The same question on the logical model: probabilities of the readouts' nodes, the
+    attractors, then back to the ODE model."""
+    pg = page
+    pg.click("#load-example")
+    pg.wait_for_function("document.getElementById('problems').textContent.startsWith('valid')")
+    pg.select_option("#formalism", "logical")
+    assert pg.locator("#members").is_hidden() and pg.locator("#trajectories").is_visible()
+    pg.fill("#trajectories", "500")
+    pg.fill("#readouts", "phospho:STAT3 mRNA:MMP12")
+    pg.click("#run")
+    assert _wait_run(pg) == "done", pg.inner_text("#problems")
+    data = pg.evaluate("""() => {
+        const gd = document.querySelector(".plot[data-readout='phospho:STAT3']");
+        return {traces: gd.data.map((t) => ({name: t.name, x: t.x, y: t.y})),
+                ytitle: gd.layout.yaxis.title.text, title: gd.layout.title.text,
+                range: gd.layout.yaxis.range};
+    }""")
+    assert data["ytitle"] == "phospho:STAT3 (P(ON))" and data["range"] == [0, 1.02]
+    assert "logical model" in data["title"] and "node STAT3" in data["title"]
+    ys = {t["name"].split(":")[0]: t for t in data["traces"]}
+    assert all(0 <= y <= 1 for t in ys.values() for y in t["y"])
+    early = [i for i, x in enumerate(ys["control"]["x"]) if 0 < x <= 2]
+    mean = lambda t: sum(t["y"][i] for i in early) / len(early)  # noqa: E731
+    assert mean(ys["test"]) < 0.5 * mean(ys["control"])  # no IL11RA: STAT3 waits
+    assert "reachable from the resting cell" in pg.inner_text("#attractors")
+    assert pg.locator("#attractors table.attractors").count() == 2
+    pg.select_option("#formalism", "ode")
+    assert pg.locator("#members").is_visible() and pg.locator("#trajectories").is_hidden()
+    pg.click("#run")
+    assert _wait_run(pg) == "done"
+    assert pg.inner_text("#attractors") == ""
+    ytitle = pg.evaluate("() => document.querySelector(\".plot[data-readout='phospho:STAT3']\")"
+                         ".layout.yaxis.title.text")
+    assert ytitle == "phospho:STAT3 (nM)"
     assert not pg.errors
 
 

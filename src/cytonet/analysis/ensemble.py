@@ -250,7 +250,8 @@ def _run_dask(plan, batches, todo, finish, scheduler, workers, parameter_set) ->
 # --------------------------------------------------------------------------- ensembles
 @dataclass
 class EnsembleResult:
-    """Tidy values (member, experiment, readout, time_s, value) and the failures."""
+    """Tidy values (member, experiment, readout, time_s, value, unit) and the failures;
+    ``units`` maps each readout to its unit (the ``unit`` column, also the xarray's attrs)."""
 
     table: pd.DataFrame
     failures: pd.DataFrame
@@ -305,10 +306,11 @@ def run_ensemble(model, experiments: dict, readouts, times, theta: np.ndarray, *
             for k, ro in enumerate(readouts):
                 rows.append(pd.DataFrame({"member": members[m], "experiment": name,
                                           "readout": str(ro), "time_s": t,
-                                          "value": sol.values[a][m, k, want]}))
+                                          "value": sol.values[a][m, k, want],
+                                          "unit": ro.unit}))
     table = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(
-        columns=["member", "experiment", "readout", "time_s", "value"])
+        columns=["member", "experiment", "readout", "time_s", "value", "unit"])
     failures = pd.DataFrame(fails, columns=["member", "experiment", "status", "reason"])
-    units = {str(ro): ("score" if ro.kind == "phenotype" else "nM") for ro in readouts}
+    units = {str(ro): ro.unit for ro in readouts}
     return EnsembleResult(table, failures, theta, model.interface.theta_ids, members, units,
                           time.perf_counter() - t0)

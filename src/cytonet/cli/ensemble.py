@@ -107,8 +107,7 @@ def run_ensemble_cli(args: argparse.Namespace) -> int:
                        batch_size=args.batch_size, out_dir=args.out / "batches",
                        progress=sys.stderr.isatty())
     out = args.out
-    table = res.table.assign(time_h=res.table["time_s"] / 3600.0,
-                             unit=res.table["readout"].map(res.units))
+    table = res.table.assign(time_h=res.table["time_s"] / 3600.0)
     if args.format == "parquet":
         write_atomic(out / "members.parquet", lambda f: table.to_parquet(f, index=False))
     else:

@@ -38,11 +38,14 @@ def register(subparsers) -> None:
     sp.add_argument("--max-length", type=int, default=8, metavar="N",
                     help="longest path, in edges (default 8)")
     sp.add_argument("--json", action="store_true", help="print JSON")
-    sp = add("export", _export, "write the knowledge graph for Cytoscape / networkx")
+    sp = add("export", _export, "write the knowledge graph for Cytoscape / NDEx / networkx / "
+                                "logical-model tools")
     sp.add_argument("--format", choices=FORMATS, default=None,
-                    help="graphml, sif or json (default: from the --out suffix)")
+                    help="graphml (Cytoscape, yEd), cx2 (NDEx, Cytoscape; needs ndex2), sif, "
+                         "json (networkx node-link) or sbml-qual (the signed structure); "
+                         "default: from the --out suffix (.graphml .cx2 .sif .json .sbml)")
     sp.add_argument("--out", required=True, metavar="FILE",
-                    help="output file (.graphml, .sif or .json)")
+                    help="output file (.graphml, .cx2, .sif, .json or .sbml)")
     sp.add_argument("--no-drugs", action="store_true", help="leave drug -> target edges out")
     sp = add("summary", _summary, "counts of entities, interactions, drugs, contexts, sources")
     sp.add_argument("--json", action="store_true", help="print JSON")

@@ -20,11 +20,28 @@ def register(subparsers) -> None:
     sub = p.add_subparsers(dest="model_command", metavar="ACTION")
     sub.required = True
 
-    e = sub.add_parser("export", help="write the model as SBML and/or Antimony",
-                       description="Write the compiled model as SBML Level 3 Version 2 "
-                                   "(--sbml) and/or Antimony text (--antimony).")
+    e = sub.add_parser(
+        "export", help="write the model as SBML, Antimony and/or a COMBINE archive",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Write the compiled model as annotated SBML Level 3 Version 2 (--sbml; "
+                    "MIRIAM and SBO terms, units, starting at the generic cells' "
+                    "unstimulated steady state), Antimony text (--antimony), or a COMBINE "
+                    "archive (--omex) holding that SBML and a SED-ML description of the "
+                    "experiments of a file (pre-equilibration, then the stimulus).",
+        epilog="example:\n  cytonet model export --omex il11.omex "
+               "--experiments examples/il11_invasion.yaml --readouts phenotype:invasion")
     e.add_argument("--sbml", type=Path, metavar="FILE", help="SBML output file")
     e.add_argument("--antimony", type=Path, metavar="FILE", help="Antimony output file")
+    e.add_argument("--omex", type=Path, metavar="FILE",
+                   help="COMBINE archive (SBML + SED-ML) for the --experiments file")
+    e.add_argument("--experiments", type=Path, metavar="EXPERIMENTS.yaml",
+                   help="experiments for --omex, in the format 'cytonet simulate' reads")
+    e.add_argument("--readouts", nargs="+", default=["phospho:STAT3"], metavar="KIND:ENTITY",
+                   help="readouts of the SED-ML data generators (default phospho:STAT3)")
+    e.add_argument("--until", default="24 h", metavar="TIME",
+                   help="time course from t = 0 to this time, with a unit (default 24 h)")
+    e.add_argument("--points", type=int, default=97, metavar="N",
+                   help="evenly spaced output times over [0, until] (default 97)")
     e.set_defaults(func=run_export)
 
     s = sub.add_parser("show", help="list species, reactions and parameters",
@@ -39,26 +56,22 @@ def register(subparsers) -> None:
                    help="keep rows where any column contains TEXT (case-insensitive)")
     s.set_defaults(func=run_show)
 
-    c = sub.add_parser("check", help="validate the exported SBML with libsbml",
-                       description="Run libsbml's consistency checks (units excluded) on the "
-                                   "exported SBML; exit 1 when it finds errors.")
+    c = sub.add_parser("check", help="validate an SBML file (default: the exported model)",
+                       description="Run libsbml's consistency checks on an SBML file, or on "
+                                   "the exported model without FILE; report its errors and "
+                                   "its unit-consistency warnings; exit 1 when it finds "
+                                   "errors.",
+                       epilog="example: cytonet model check my_model.xml")
+    c.add_argument("file", type=Path, nargs="?", metavar="FILE",
+                   help="SBML file to check (default: the exported model)")
     c.set_defaults(func=run_check)
 
 
 # ---------------------------------------------------------------------- tables
 
-def _composition(species) -> str:
-    parts = []
-    for c in species.components:
-        name = f"{c.entity}[mRNA]" if c.is_mrna else c.entity
-        if c.states:
-            name += "(" + ",".join(sorted(c.states)) + ")"
-        parts.append(f"{c.count}x{name}" if c.count != 1 else name)
-    return " + ".join(parts) or "-"
-
-
 def species_table(network) -> pd.DataFrame:
-    rows = [{"species": s.id, "compartment": s.compartment, "composition": _composition(s),
+    from ..compile.network import composition
+    rows = [{"species": s.id, "compartment": s.compartment, "composition": composition(s),
              "boundary": "yes" if s.boundary else ""} for s in network.species.values()]
     return pd.DataFrame(rows, columns=["species", "compartment", "composition", "boundary"])
 
@@ -101,23 +114,55 @@ def _print_table(title: str, df: pd.DataFrame, total: int) -> None:
 # ---------------------------------------------------------------------- actions
 
 def run_export(args: argparse.Namespace) -> int:
-    if not args.sbml and not args.antimony:
-        raise InputError(Problem("name an output: --sbml FILE and/or --antimony FILE",
-                                 item="model export"))
-    from ..compile import compile_model
-    from ..compile.sbml import to_antimony
+    if not args.sbml and not args.antimony and not args.omex:
+        raise InputError(Problem("name an output: --sbml FILE, --antimony FILE and/or "
+                                 "--omex FILE", item="model export"))
+    if bool(args.omex) != bool(args.experiments):
+        raise InputError(Problem("--omex FILE and --experiments FILE go together (the archive "
+                                 "describes the experiments of that file)", item="model export"))
     from ..outputs import check_output_file, write_text_atomic
 
-    for path, flag in ((args.sbml, "--sbml"), (args.antimony, "--antimony")):
+    for path, flag in ((args.sbml, "--sbml"), (args.antimony, "--antimony"),
+                       (args.omex, "--omex")):
         if path is not None:
             check_output_file(path, what=flag)
-    sbml = compile_model().sbml
-    for path, text, what in ((args.sbml, sbml, "SBML"),
-                             (args.antimony, to_antimony(sbml) if args.antimony else "", "Antimony")):
-        if path is None:
-            continue
-        write_text_atomic(path, text)
-        print(f"wrote {what} to {path}")
+    experiments = readouts = times = None
+    if args.omex:
+        from ..limits import check_points
+        from .simulate import load_experiments, parse_readouts, parse_time
+        if args.points < 2:
+            raise InputError(Problem(f"expected at least 2 points, got {args.points}",
+                                     item="--points"))
+        check_points(args.points)
+        until = parse_time(args.until)
+        experiments = load_experiments(args.experiments)  # bad input answers first
+    from ..compile import compile_model
+    from ..compile.sbml import to_antimony
+    from ..experiments.combine import baseline_sbml
+
+    model = compile_model()
+    if args.omex:
+        import numpy as np
+        readouts = parse_readouts(args.readouts, model)
+        times = np.linspace(0.0, until, args.points)
+    if args.sbml or args.antimony:
+        sbml = baseline_sbml(model)
+        for path, text, what in ((args.sbml, sbml, "SBML"),
+                                 (args.antimony, to_antimony(sbml) if args.antimony else "",
+                                  "Antimony")):
+            if path is None:
+                continue
+            write_text_atomic(path, text)
+            print(f"wrote {what} to {path}")
+    if args.omex:
+        from ..experiments.combine import write_omex
+        try:
+            write_omex(args.omex, model, experiments, readouts, times)
+        except ImportError as exc:
+            raise InputError(Problem(f"--omex needs python-libsedml and python-libcombine "
+                                     f"(pip install 'cytonet[interop]'): {exc}",
+                                     item="--omex")) from exc
+        print(f"wrote COMBINE archive ({len(experiments)} experiments) to {args.omex}")
     return 0
 
 
@@ -136,14 +181,26 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from ..compile import compile_model
-    from ..compile.sbml import validate_sbml
+    from ..compile.sbml import unit_warnings, validate_sbml
 
-    model = compile_model()
-    errors = validate_sbml(model.sbml)
+    if args.file is not None:
+        from .._yaml import read_text
+        sbml, what = read_text(args.file), str(args.file)
+        if "<sbml" not in sbml:
+            raise InputError(Problem("not an SBML file: no <sbml> element", file=what))
+    else:
+        from ..compile import compile_model
+        from ..experiments.combine import baseline_sbml
+        sbml, what = baseline_sbml(compile_model()), "the exported model"
+    errors = validate_sbml(sbml)
+    units = unit_warnings(sbml)
     for e in errors:
-        print(f"SBML error: {e}")
-    net = model.network
-    print(f"{len(errors)} errors ({len(net.species)} species, {len(net.reactions)} reactions, "
-          f"{len(net.parameters)} parameters)")
+        print(f"{what}: SBML error: {e}")
+    for w in units:
+        print(f"{what}: unit warning: {w}")
+    import libsbml
+    m = libsbml.readSBMLFromString(sbml).getModel()
+    parts = (f" ({m.getNumSpecies()} species, {m.getNumReactions()} reactions, "
+             f"{m.getNumParameters()} parameters)") if m is not None else ""
+    print(f"{what}: {len(errors)} errors, {len(units)} unit warnings{parts}")
     return 1 if errors else 0

@@ -203,7 +203,7 @@ def simulate_frame(experiments, readouts, times_s, workers=None, progress=None) 
             frames.append(pd.DataFrame({
                 "experiment": name, "time_s": t, "time_h": t / 3600.0, "readout": str(ro),
                 "value": np.asarray(res.values[ro], dtype=float),
-                "unit": "score" if ro.kind == "phenotype" else "nM"}))
+                "unit": ro.unit}))
     cols = [*TIDY_COLUMNS, "time_s"]
     df = pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
     if failed:
@@ -245,38 +245,13 @@ def summary_table(df: pd.DataFrame, times_s) -> pd.DataFrame:
 
 
 def plot_frame(df: pd.DataFrame, path: str | Path) -> None:
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    readouts = list(dict.fromkeys(df["readout"]))
-    n = max(1, len(readouts))
-    ncol = min(3, n)
-    nrow = (n + ncol - 1) // ncol
-    fig, axes = plt.subplots(nrow, ncol, figsize=(4.2 * ncol, 3.2 * nrow), squeeze=False)
-    for ax, ro in zip(axes.flat, readouts, strict=False):
-        part = df[df["readout"] == ro]
-        for name, g in part.groupby("experiment", sort=False):
-            ax.plot(g["time_h"], g["value"], label=str(name))
-        ax.set_title(ro)
-        ax.set_xlabel("time (h)")
-        ax.set_ylabel(part["unit"].iloc[0] if len(part) else "")
-    for ax in list(axes.flat)[n:]:
-        ax.set_visible(False)
-    handles, labels = axes.flat[0].get_legend_handles_labels()
-    if labels:
-        fig.legend(handles, labels, loc="lower center", ncol=min(4, len(labels)), fontsize=8,
-                   frameon=False)
-        fig.tight_layout(rect=(0, 0.04 + 0.03 * ((len(labels) - 1) // 4), 1, 1))
-    else:
-        fig.tight_layout()
+    """The figure of :func:`cytonet.plotting.plot_traces`, written atomically to ``path``."""
     from ..outputs import write_atomic
+    from ..plotting import plot_traces
 
+    fig = plot_traces(df)
     fmt = Path(path).suffix.lower().lstrip(".") or "png"
-    try:
-        write_atomic(path, lambda f: fig.savefig(f, dpi=110, format=fmt))
-    finally:
-        plt.close(fig)
+    write_atomic(path, lambda f: fig.savefig(f, dpi=110, format=fmt))
 
 
 def run_simulate(args: argparse.Namespace) -> int:

@@ -26,7 +26,7 @@ class CompiledModel:
     @cached_property
     def sbml(self) -> str:
         from .sbml import to_sbml
-        return to_sbml(self.network)
+        return to_sbml(self.network, catalog=self.catalog)
 
     @cached_property
     def interface(self):

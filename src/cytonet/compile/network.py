@@ -3,7 +3,8 @@ interactions they realize, parameters with provenance; export to SBML Level 3.""
 
 from __future__ import annotations
 
-__all__ = ["Provenance", "Parameter", "Species", "Reaction", "Rule", "Network", "Component"]
+__all__ = ["Provenance", "Parameter", "Species", "Reaction", "Rule", "Network", "Component",
+           "composition"]
 
 from dataclasses import dataclass, field
 
@@ -50,6 +51,18 @@ class Species:
     initial: float = 0.0  # nM in its compartment
     boundary: bool = False
     name: str = ""
+
+
+def composition(species: Species) -> str:
+    """A species' molecular composition as readable text: ``IL6 + IL6R + 2xIL6ST(p)``,
+    ``SOCS3[mRNA]`` (``-`` for a species of no curated entity, such as a drug)."""
+    parts = []
+    for c in species.components:
+        name = f"{c.entity}[mRNA]" if c.is_mrna else c.entity
+        if c.states:
+            name += "(" + ",".join(sorted(c.states)) + ")"
+        parts.append(f"{c.count}x{name}" if c.count != 1 else name)
+    return " + ".join(parts) or "-"
 
 
 @dataclass

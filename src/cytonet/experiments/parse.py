@@ -44,7 +44,7 @@ from .._yaml import line_of, load_yaml
 from ..errors import ExperimentError, InputError, Problem
 from ..limits import LIMITS as _LIMITS
 from ..limits import is_finite_number, limit, limit_note, show
-from ..units import Q_, parse_quantity, to_molar_nM, to_seconds
+from ..units import Q_, format_quantity, parse_quantity, to_molar_nM, to_seconds
 from .types import DEFAULT_READOUT_TIME_S, READOUT_KINDS, Experiment, Perturbation, Readout
 
 # v1 kinds, then the quantitative kinds of v1.1
@@ -670,6 +670,13 @@ def parse_experiment(mapping: Any, where: Problem | None = None, catalog=None) -
     return exp
 
 
+def _written(value: Any) -> str:
+    """A dose as the user gave it: text as it is, a pint quantity as ``10 ng/mL``."""
+    import pint
+
+    return format_quantity(value) if isinstance(value, pint.Quantity) else str(value)
+
+
 def describe_as_written(mapping: Any) -> str:
     """An experiment mapping in one line with its doses as written, for people:
     ``lung_cancer, IL11 20 ng/mL, glucose 0.5 mM, knockdown IL11RA (0.8)`` (where
@@ -680,7 +687,7 @@ def describe_as_written(mapping: Any) -> str:
     for key in ("stimuli", "conditions"):
         raw = mapping.get(key)
         if isinstance(raw, Mapping):
-            parts += [f"{k} {v}" for k, v in raw.items()]
+            parts += [f"{k} {_written(v)}" for k, v in raw.items()]
     for item in mapping.get("perturbations") or ():
         if not isinstance(item, Mapping):
             parts.append(str(item))
@@ -689,7 +696,7 @@ def describe_as_written(mapping: Any) -> str:
         if kind is None:
             parts.append(str(dict(item)))
         elif kind == "drug":
-            parts.append(f"{item[kind]} {item.get('dose', '')}".strip())
+            parts.append(f"{item[kind]} {_written(item.get('dose', ''))}".strip())
         else:
             extra = [f"{item[k]}" for k in _PERTURBATION_EXTRAS[kind] if k in item]
             if kind == "knockdown" and not extra:

@@ -10,8 +10,8 @@ when one fails.
 
 from __future__ import annotations
 
-__all__ = ["Simulator", "simulate_requests", "run", "experiment_values", "get_simulator",
-           "use_parameter_set"]
+__all__ = ["Simulator", "simulate_requests", "run", "RUN_COLUMNS", "experiment_values",
+           "get_simulator", "use_parameter_set"]
 
 import os
 
@@ -161,25 +161,35 @@ def simulate_requests(requests: list[Request], workers: int | None = None,
 simulate_requests.warm_up = get_simulator  # type: ignore[attr-defined]  # compile + JIT ahead
 
 
-def run(experiment: Experiment, readouts=None, times=None) -> pd.DataFrame:
-    """Simulate one experiment; a tidy DataFrame (time_s, time_h, readout, value).
+#: the columns of :func:`run`'s tidy table (the simulate CLI's, plus ``time_s``)
+RUN_COLUMNS = ("experiment", "time_s", "time_h", "readout", "value", "unit")
 
-    ``readouts`` are ``Readout`` objects or ``'KIND:ENTITY'`` strings; ``times`` in seconds
-    (default 0-24 h every 15 min). Units are in ``df.attrs['units']``.
+
+def run(experiment: Experiment, readouts=None, times=None) -> pd.DataFrame:
+    """Simulate one experiment; a tidy DataFrame with :data:`RUN_COLUMNS`.
+
+    ``readouts`` are ``Readout`` objects or ``'KIND:ENTITY'`` strings; ``times`` as
+    :func:`cytonet.units.parse_times` reads them: strings with a unit (``'30 min'``), pint
+    quantities, or numbers of seconds (default 0-24 h every 15 min); t = 0 is always
+    included. ``unit`` holds each value's unit (``nM``, or ``score`` for phenotypes), also
+    in ``df.attrs['units']``; ``experiment`` is the experiment's label (or its description).
     """
+    from ..units import parse_times
+
+    times = np.linspace(0, 86400, 97) if times is None else parse_times(times)
     sim = get_simulator()
     if readouts is None:
         readouts = ["phospho:STAT3"]
     ros = [r if isinstance(r, Readout) else parse_readout(r, sim.model) for r in readouts]
-    if times is None:
-        times = np.linspace(0, 86400, 97)
     vals = sim.simulate(experiment, ros, times)
     t = sim.times
+    name = experiment.label or experiment.describe()
     rows = []
     for ro, v in vals.items():
-        rows.append(pd.DataFrame({"time_s": t, "time_h": t / 3600, "readout": str(ro), "value": v}))
-    df = pd.concat(rows, ignore_index=True)
-    df.attrs["units"] = {str(ro): ("score" if ro.kind == "phenotype" else "nM") for ro in ros}
+        rows.append(pd.DataFrame({"experiment": name, "time_s": t, "time_h": t / 3600,
+                                  "readout": str(ro), "value": v, "unit": ro.unit}))
+    df = pd.concat(rows, ignore_index=True)[list(RUN_COLUMNS)]
+    df.attrs["units"] = {str(ro): ro.unit for ro in ros}
     df.attrs["experiment"] = experiment.describe()
     return df
 

@@ -9,7 +9,7 @@ Instances are frozen and hashable so that simulations can be cached and shared.
 from __future__ import annotations
 
 __all__ = ["READOUT_KINDS", "DEFAULT_READOUT_TIME_S", "Perturbation", "Experiment", "Readout",
-           "Request", "Result"]
+           "Request", "Result", "readout_unit"]
 
 from dataclasses import dataclass, field
 
@@ -79,6 +79,21 @@ class Readout:
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.entity}"
+
+    @property
+    def unit(self) -> str:
+        """The unit of this readout's values (:func:`readout_unit`)."""
+        return readout_unit(self)
+
+
+def readout_unit(readout: Readout | str) -> str:
+    """The unit of a readout's values: a phenotype's ``score`` (0..1), else cell-average
+    ``nM``; ``readout`` is a Readout or its ``KIND:ENTITY`` text.
+
+    >>> readout_unit("phospho:STAT3"), readout_unit(Readout("phenotype", "invasion"))
+    ('nM', 'score')
+    """
+    return "score" if str(readout).startswith("phenotype:") else "nM"
 
 
 @dataclass(frozen=True)

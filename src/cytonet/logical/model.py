@@ -9,7 +9,8 @@ those rules replaced by constants.
 
 from __future__ import annotations
 
-__all__ = ["Rule", "LogicalModel", "parse_expr", "expr_vars", "evaluate"]
+__all__ = ["Rule", "LogicalModel", "parse_expr", "expr_vars", "expr_signs", "evaluate",
+           "sbml_id"]
 
 import re
 from dataclasses import dataclass, field, replace
@@ -22,7 +23,8 @@ class Rule:
     """``node = expr``; ``interactions`` the curated interaction ids it realizes; ``kind`` what
     the node stands for (``activity``, ``mRNA``, ``protein``, ``secreted``, ``medium``,
     ``complex``, ``input``, ``phenotype``); ``rate_up``/``rate_down`` its MaBoSS rates per hour;
-    ``entity`` the curated entity (or phenotype id) it belongs to; ``note`` how it was derived."""
+    ``entity`` the curated entity (or phenotype id) it belongs to; ``note`` how it was derived;
+    ``name`` and ``signs`` what the SBML-qual writer shows (see :meth:`LogicalModel.to_sbml_qual`)."""
 
     node: str
     expr: str
@@ -32,6 +34,11 @@ class Rule:
     rate_up: float = 6.0
     rate_down: float = 6.0
     note: str = ""
+    #: the node's display name in SBML-qual (default: the node id)
+    name: str = ""
+    #: ``(input, sign)`` pairs with sign ``positive``, ``negative`` or ``dual`` written on the
+    #: SBML-qual inputs; an input not listed gets the sign its occurrences in ``expr`` imply
+    signs: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -97,14 +104,18 @@ class LogicalModel:
 
     def to_sbml_qual(self) -> str:
         """SBML Level 3 with the qual package: one qualitative species per node (max level
-        1), one transition per non-input node whose function term is the rule."""
+        1), one transition per non-input node whose function term is the rule.
+
+        Each input carries a ``sign``: the one given in ``Rule.signs``, else the one its
+        occurrences in the rule imply (``positive`` if never negated, ``negative`` if always
+        negated, ``dual`` if both)."""
         import libsbml
 
         ns = libsbml.SBMLNamespaces(3, 1, "qual", 1)
         doc = libsbml.SBMLDocument(ns)
         doc.setPackageRequired("qual", True)
         model = doc.createModel()
-        model.setId(_sid(self.name))
+        model.setId(sbml_id(self.name))
         comp = model.createCompartment()
         comp.setId("cell")
         comp.setConstant(True)
@@ -112,6 +123,8 @@ class LogicalModel:
         comp.setSize(1.0)
         comp.setUnits("litre")
         qm = model.getPlugin("qual")
+        qual_sign = {"positive": libsbml.INPUT_SIGN_POSITIVE,
+                     "negative": libsbml.INPUT_SIGN_NEGATIVE, "dual": libsbml.INPUT_SIGN_DUAL}
         for n, r in self.rules.items():
             qs = qm.createQualitativeSpecies()
             qs.setId(n)
@@ -120,7 +133,7 @@ class LogicalModel:
             qs.setInitialLevel(int(self.initial.get(n, 0)))
             is_input = r.expr.strip() == n
             qs.setConstant(is_input)
-            qs.setName(n)  # tools (AEON, GINsim) name variables by it, as BBM's files do
+            qs.setName(r.name or n)  # tools (AEON, GINsim) name variables by it, as BBM does
             if r.entity:
                 qs.setNotes(f'<body xmlns="http://www.w3.org/1999/xhtml"><p>{r.kind} of '
                             f'{r.entity}</p></body>')
@@ -131,10 +144,12 @@ class LogicalModel:
             tr.setId(f"tr_{n}")
             if r.interactions:
                 tr.setName("realizes " + " ".join(r.interactions))
+            signs = {**expr_signs(r.expr), **dict(r.signs)}
             for v in sorted(expr_vars(r.expr)):
                 inp = tr.createInput()
                 inp.setQualitativeSpecies(v)
                 inp.setTransitionEffect(libsbml.INPUT_TRANSITION_EFFECT_NONE)
+                inp.setSign(qual_sign[signs[v]])
                 inp.setId(f"in_{n}_{v}")
             out = tr.createOutput()
             out.setQualitativeSpecies(n)
@@ -151,7 +166,37 @@ class LogicalModel:
         return libsbml.writeSBMLToString(doc)
 
 
-def _sid(text: str) -> str:
+def expr_signs(expr: str) -> dict[str, str]:
+    """How each variable acts in a rule: ``positive`` (never negated), ``negative`` (always
+    negated) or ``dual`` (both).
+
+    >>> expr_signs("(A | B) & !(C | A)")
+    {'A': 'dual', 'B': 'positive', 'C': 'negative'}
+    """
+    seen: dict[str, set[bool]] = {}
+
+    def walk(tree, negated: bool) -> None:
+        op = tree[0]
+        if op == "var":
+            seen.setdefault(tree[1], set()).add(negated)
+        elif op == "not":
+            walk(tree[1], not negated)
+        elif op in ("and", "or"):
+            for t in tree[1]:
+                walk(t, negated)
+
+    walk(parse_expr(expr), False)
+    return {v: ("dual" if len(s) == 2 else "negative" if True in s else "positive")
+            for v, s in sorted(seen.items())}
+
+
+def sbml_id(text: str) -> str:
+    """``text`` as a valid SBML id: other characters become ``_``; a leading digit gets
+    ``m_``.
+
+    >>> sbml_id("BAY11-7082"), sbml_id("4EBP1")
+    ('BAY11_7082', 'm_4EBP1')
+    """
     s = re.sub(r"[^A-Za-z0-9_]", "_", text)
     return s if s and not s[0].isdigit() else f"m_{s}"
 

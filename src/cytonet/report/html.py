@@ -46,6 +46,7 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from .._yaml import line_of, load_yaml  # noqa: E402
 from ..errors import InputError, Problem  # noqa: E402
+from ..experiments.types import readout_unit  # noqa: E402
 from ..validation.expectations import (  # noqa: E402
     dose_response,
     format_threshold,
@@ -175,11 +176,6 @@ FIG_DPI = 100
 FONT_PT = 9.5
 TRACE_SIZE_IN = (4.6, 3.0)
 RANGE_SIZE_IN = (3.6, 0.85)
-
-
-def readout_unit(readout: str) -> str:
-    """The unit of a readout's values: a phenotype's score, else cell-average nM."""
-    return "score" if str(readout).startswith("phenotype:") else "nM"
 
 
 def _png(fig: Figure) -> str:

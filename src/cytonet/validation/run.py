@@ -23,8 +23,8 @@ request order and failures reported in ``Result.error``; by default it is
 
 from __future__ import annotations
 
-__all__ = ["ObservationResult", "Scorecard", "build_requests", "validate_observations",
-           "validate_file"]
+__all__ = ["ObservationResult", "Scorecard", "FRAME_COLUMNS", "build_requests",
+           "validate_observations", "validate_file"]
 
 import json
 import math
@@ -107,6 +107,17 @@ class ObservationResult:
         return out
 
 
+#: the columns of :meth:`Scorecard.to_frame`
+FRAME_COLUMNS = ("id", "verdict", "passed", "kind", "readout", "claim", "value", "unit", "op",
+                 "threshold", "low", "high", "fold_error", "ensemble_fraction", "detail",
+                 "error", "doi", "pmid", "source", "file", "line")
+
+
+def _frame_number(x) -> float:
+    """A number for a DataFrame cell: None becomes NaN, infinities stay."""
+    return math.nan if x is None else float(x)
+
+
 def _json_number(x: float | None) -> float | None:
     """JSON has no NaN or infinity: those become null (the detail says why)."""
     if x is None or not math.isfinite(x):
@@ -167,6 +178,57 @@ class Scorecard:
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.as_dict(), indent=indent)
+
+    def to_frame(self):
+        """A pandas DataFrame, one row per observation, in :data:`FRAME_COLUMNS` order.
+
+        ``verdict`` is PASS, FAIL or ERROR (``passed`` the same as a bool); ``kind`` the
+        observation's ``expect``; ``value`` the measured number in ``unit`` (NaN when there
+        is none); ``op`` and ``threshold`` what it was judged against (as text), with ``low``
+        and ``high`` the numeric range of quantitative kinds; ``fold_error`` how many fold
+        the value lies outside that range (0 inside); ``doi``, ``pmid`` and ``source`` (the
+        note) where the observation comes from; ``file`` and ``line`` where it is written;
+        ``error`` why an observation could not be run.
+
+        >>> card = Scorecard([
+        ...     ObservationResult("il6-pstat3-up", True, value=4.2, threshold=2.0, op=">",
+        ...                       expect="increase", readout="phospho:STAT3",
+        ...                       source=Source(doi=("10.1042/BJ20030407",))),
+        ...     ObservationResult("il6-ec50", False, value=3.1, threshold=(0.01, 1.0),
+        ...                       op="within", expect="ec50", unit="nM", fold_error=3.1,
+        ...                       readout="phospho:STAT3")])
+        >>> df = card.to_frame()
+        >>> df[["id", "verdict", "kind", "value", "low", "high", "fold_error"]]
+                      id verdict      kind  value   low  high  fold_error
+        0  il6-pstat3-up    PASS  increase    4.2   NaN   NaN         NaN
+        1       il6-ec50    FAIL      ec50    3.1  0.01   1.0         3.1
+        >>> df.loc[0, "doi"], df.loc[1, "threshold"]
+        ('10.1042/BJ20030407', '[0.01, 1] nM')
+        """
+        import pandas as pd
+
+        rows = []
+        for r in self.results:
+            rng = r.threshold if isinstance(r.threshold, tuple | list) else None
+            src = r.source
+            rows.append({
+                "id": r.id, "verdict": r.status, "passed": r.status == "PASS",
+                "kind": r.expect, "readout": r.readout, "claim": r.claim,
+                "value": _frame_number(r.value), "unit": r.unit, "op": r.op,
+                "threshold": ("" if r.threshold is None
+                              else format_threshold(r.threshold, r.unit)),
+                "low": _frame_number(rng[0]) if rng else math.nan,
+                "high": _frame_number(rng[1]) if rng else math.nan,
+                "fold_error": _frame_number(r.fold_error),
+                "ensemble_fraction": _frame_number(r.ensemble_fraction),
+                "detail": r.detail, "error": r.error or "",
+                "doi": "; ".join(src.doi) if src else "",
+                "pmid": "; ".join(src.pmid) if src else "",
+                "source": src.note if src else "",
+                "file": r.file or "", "line": r.line})
+        df = pd.DataFrame(rows, columns=list(FRAME_COLUMNS))
+        df["line"] = df["line"].astype("Int64")
+        return df
 
     def result(self, oid: str) -> ObservationResult:
         for r in self.results:

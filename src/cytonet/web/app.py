@@ -3,9 +3,11 @@ the page with its assets, all served from the installed packages (no CDN).
 
 Endpoints (GET unless noted): ``/`` the page; ``/assets/{name}`` its script, styles and
 ``plotly.min.js`` (from the ``plotly`` wheel); ``/api/catalog``; POST ``/api/yaml`` (builder
-state -> YAML and its check); POST ``/api/check``; POST ``/api/simulate``; ``/api/network``;
-``/api/explain?source=&target=``; ``/api/scorecard``; ``/api/observation/{id}``;
-``/api/health``.
+state -> YAML and its check); POST ``/api/check``; POST ``/api/simulate`` (``formalism``:
+``ode``, the default, or ``logical``, the MaBoSS/mpbn view of the same experiments);
+``/api/network``; ``/api/explain?source=&target=``; ``/api/scorecard``;
+``/api/scorecard/logical`` (the logical verdicts, computed once);
+``/api/observation/{id}``; ``/api/health``.
 
 Errors never stop the server: input problems answer 422 with ``problems`` (the located
 messages of the CLI), anything unexpected 500 with its message.
@@ -116,10 +118,17 @@ async def check(request: Request) -> Response:
 
 async def simulate(request: Request) -> Response:
     b = await _json_body(request)
-    result = await run_in_threadpool(
-        service.simulate_yaml, b.get("yaml", ""), b.get("readouts") or service.DEFAULT_READOUTS,
-        b.get("until") or "24 h", b.get("points") or 97, b.get("members") or 0,
-        b.get("jitter", 0.3))
+    formalism = b.get("formalism") or "ode"
+    args = (b.get("yaml", ""), b.get("readouts") or service.DEFAULT_READOUTS,
+            b.get("until") or "24 h", b.get("points") or 97)
+    if formalism == "logical":
+        result = await run_in_threadpool(service.simulate_logical_yaml, *args,
+                                         b.get("trajectories") or 2000)
+    elif formalism == "ode":
+        result = await run_in_threadpool(service.simulate_yaml, *args, b.get("members") or 0,
+                                         b.get("jitter", 0.3))
+    else:
+        raise InputError(f"formalism must be 'ode' or 'logical', got {formalism!r}")
     return _answer(result)
 
 
@@ -135,6 +144,10 @@ async def explain(request: Request) -> Response:
 
 async def scorecard(request: Request) -> Response:
     return JSONResponse(await run_in_threadpool(service.scorecard_rows))
+
+
+async def scorecard_logical(request: Request) -> Response:
+    return _answer(await run_in_threadpool(service.logical_verdicts))
 
 
 async def observation(request: Request) -> Response:
@@ -157,5 +170,6 @@ def create_app() -> Starlette:
               Route("/api/network", _guarded(network)),
               Route("/api/explain", _guarded(explain)),
               Route("/api/scorecard", _guarded(scorecard)),
+              Route("/api/scorecard/logical", _guarded(scorecard_logical)),
               Route("/api/observation/{oid}", _guarded(observation))]
     return Starlette(routes=routes)

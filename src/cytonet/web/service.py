@@ -14,8 +14,8 @@ are served one simulation at a time and cannot see each other's state.
 from __future__ import annotations
 
 __all__ = ["LIMITS", "SIMULATOR_LOCK", "catalog_info", "form_to_yaml", "check_yaml",
-           "simulate_yaml", "network_info", "explain_paths", "scorecard_rows",
-           "observation_traces", "warm_up"]
+           "simulate_yaml", "simulate_logical_yaml", "network_info", "explain_paths",
+           "scorecard_rows", "logical_verdicts", "observation_traces", "warm_up"]
 
 import math
 import threading
@@ -25,8 +25,10 @@ import numpy as np
 import yaml
 
 from ..errors import CytonetError, ExperimentError, InputError, Problem
+from ..experiments.types import readout_unit
 
 SIMULATOR_LOCK = threading.RLock()
+LOGICAL_LOCK = threading.Lock()  # the logical model's compile-once cache and its scorecard
 EDITOR_NAME = "experiment.yaml"  # how the page's YAML is named in located messages
 
 # Input limits: anything larger is refused with a message, not simulated.
@@ -38,6 +40,7 @@ LIMITS = {
     "points": 2000,             # output times
     "until_s": 14 * 86400.0,    # two weeks
     "members": 50,              # ensemble members for bands
+    "trajectories": 10000,      # MaBoSS trajectories of the logical view
 }
 PHENOTYPE_AT_S = 86400.0  # the phenotype panel reads each phenotype at 24 h (or the end)
 DEFAULT_READOUTS = ("mRNA:MMP12", "phenotype:invasion")
@@ -187,6 +190,18 @@ def _times(until, points) -> np.ndarray:
     return output_times(until_s, n)  # the same times as `cytonet simulate --points N`
 
 
+def _request(text: str, readouts, until, points):
+    """(experiments, readout texts, output times) of a simulation request, checked."""
+    exps = _load(text)
+    if isinstance(readouts, str):
+        readouts = readouts.split()
+    readouts = list(readouts or DEFAULT_READOUTS)
+    if len(readouts) > LIMITS["readouts"]:
+        raise InputError(Problem(f"at most {LIMITS['readouts']} readouts, got "
+                                 f"{len(readouts)}", item="readouts"))
+    return exps, readouts, _times(until, points)
+
+
 def simulate_yaml(text: str, readouts=DEFAULT_READOUTS, until="24 h", points=97,
                   members: int = 0, jitter: float = 0.3) -> dict:
     """Simulate the experiments of ``text``; JSON for the page.
@@ -202,14 +217,7 @@ def simulate_yaml(text: str, readouts=DEFAULT_READOUTS, until="24 h", points=97,
     from ..experiments.types import Readout
 
     try:
-        exps = _load(text)
-        if isinstance(readouts, str):
-            readouts = readouts.split()
-        readouts = list(readouts or DEFAULT_READOUTS)
-        if len(readouts) > LIMITS["readouts"]:
-            raise InputError(Problem(f"at most {LIMITS['readouts']} readouts, got "
-                                     f"{len(readouts)}", item="readouts"))
-        times = _times(until, points)
+        exps, readouts, times = _request(text, readouts, until, points)
         members = int(members or 0)
         if not 0 <= members <= LIMITS["members"]:
             raise InputError(Problem(f"expected 0 to {LIMITS['members']} members, got "
@@ -288,6 +296,93 @@ def _bands(model, experiments: dict, readouts, times, members: int, jitter: floa
     return q, why
 
 
+# --------------------------------------------------------------------------- logical view
+
+def _logical_engines() -> str | None:
+    """None when the logical engines (mpbn, cmaboss) import, else why the view is off."""
+    for mod in ("mpbn", "cmaboss"):
+        try:
+            __import__(mod)
+        except ImportError:
+            return (f"the logical view needs the optional engines ({mod} is missing): "
+                    "pip install 'cytonet[logical]'")
+    return None
+
+
+def _phenotype_names() -> list[str]:
+    from ..knowledge import default_catalog
+
+    return list(default_catalog().kb.phenotypes)
+
+
+def simulate_logical_yaml(text: str, readouts=DEFAULT_READOUTS, until="24 h", points=97,
+                          trajectories: int = 2000) -> dict:
+    """The same experiments on the logical model compiled from the same graph
+    (:mod:`cytonet.logical.run`): MaBoSS probabilities that each readout's node is ON, the
+    phenotype nodes' probabilities, and each experiment's most-permissive attractors
+    reachable from the resting cell. The JSON has :func:`simulate_yaml`'s shape (unit
+    ``P(ON)``) plus ``formalism`` and ``attractors``; a readout or experiment the logical
+    model cannot express is named in ``problems`` and the rest is kept."""
+    from ..experiments.parse import parse_readout
+    from ..logical.readouts import NotExpressible
+    from ..logical.run import attractors, get_model, readout_node, simulate_experiment
+
+    why = _logical_engines()
+    if why:
+        return {"ok": False, "problems": [why], "experiments": [], "series": [],
+                "formalism": "logical"}
+    try:
+        exps, readouts, times = _request(text, readouts, until, points)
+        ros = [parse_readout(r) for r in readouts]
+        n_traj = int(trajectories)
+        if not 100 <= n_traj <= LIMITS["trajectories"]:
+            raise InputError(Problem(f"expected 100 to {LIMITS['trajectories']} trajectories, "
+                                     f"got {n_traj}", item="trajectories"))
+    except (InputError, TypeError, ValueError) as exc:
+        return {"ok": False, "problems": _problems(exc), "experiments": [], "series": [],
+                "formalism": "logical"}
+    info = [{"name": n, "as_written": e.label, "model_units": e.describe()} for n, e in exps]
+    problems: list[str] = []
+    with LOGICAL_LOCK:
+        model = get_model()
+    nodes: dict[str, str] = {}
+    for ro in ros:
+        try:
+            nodes[str(ro)] = readout_node(model, ro)
+        except NotExpressible as exc:
+            problems.append(f"readout {ro}: not expressible on the logical model: {exc}")
+    phen = {}
+    for p in _phenotype_names():
+        try:
+            phen[p] = readout_node(model, parse_readout(f"phenotype:{p}"))
+        except NotExpressible:
+            pass  # the phenotype panel shows the phenotypes the logical model has
+    t_ph = min(PHENOTYPE_AT_S, float(times[-1]))
+    sample_times = np.unique(np.concatenate([times, [t_ph]]))
+    want = sorted({*nodes.values(), *phen.values()})
+    series, phenotypes, atts = [], {}, {}
+    for name, exp in exps:
+        try:
+            vals = simulate_experiment(model, exp, want, sample_times, sample_count=n_traj)
+            found = attractors(model, exp, limit=32)
+        except (NotExpressible, RuntimeError, ValueError) as exc:
+            problems.append(f"{name}: the logical model cannot run it: {exc}")
+            continue
+        keep = np.isin(sample_times, times)
+        for ro, node in nodes.items():
+            series.append({"experiment": name, "readout": ro, "node": node, "unit": "P(ON)",
+                           "time_h": [float(t) / 3600.0 for t in times],
+                           "value": [float(v) for v in vals[node][keep]]})
+        at_ph = int(np.searchsorted(sample_times, t_ph))
+        phenotypes[name] = {p: float(vals[n][at_ph]) for p, n in phen.items()}
+        atts[name] = [{"reachable": a["reachable"],
+                       "readouts": {ro: a["attractor"].get(node) for ro, node in nodes.items()}}
+                      for a in found["attractors"]]
+    return {"ok": not problems, "problems": problems, "experiments": info, "series": series,
+            "phenotypes": phenotypes, "phenotype_at_h": t_ph / 3600.0, "formalism": "logical",
+            "trajectories": n_traj, "attractors": atts}
+
+
 # --------------------------------------------------------------------------- knowledge
 
 _NETWORK: dict | None = None
@@ -348,12 +443,10 @@ _CARD = None
 def _scorecard():
     global _CARD
     if _CARD is None:
-        from ..cli.validate import default_anchor_file, default_observations_file
         from ..validation.run import validate_file
 
-        files = [f for f in (default_observations_file(), default_anchor_file()) if f.is_file()]
         with SIMULATOR_LOCK:
-            _CARD = validate_file([str(f) for f in files], workers=1)
+            _CARD = validate_file(list(_default_files()), workers=1)
     return _CARD
 
 
@@ -381,6 +474,46 @@ def scorecard_rows() -> dict:
             "total": len(card.results)}
 
 
+_LOGICAL_CARDS: dict[tuple[str, ...], tuple] = {}  # files -> (ODE card, logical card)
+
+
+def _default_files() -> tuple[str, ...]:
+    from ..cli.validate import default_anchor_file, default_observations_file
+
+    return tuple(str(f) for f in (default_observations_file(), default_anchor_file())
+                 if f.is_file())
+
+
+def logical_verdicts(files=None) -> dict:
+    """Observations judged on both models (``validate --formalism both``): ``{verdicts:
+    {id: {status, detail}}, summary, agree, compared, expressed}``, where ``status`` is
+    PASS, FAIL, ERROR or N/A (with the reason). ``files``: observation files, by default the
+    curated ones of the scorecard tab. Computed once per set of files (the curated ones take
+    about two minutes on two cores), then cached."""
+    why = _logical_engines()
+    if why:
+        return {"ok": False, "problems": [why], "verdicts": {}}
+    from ..logical.validate import compare, validate_logical
+    from ..validation.run import validate_file
+
+    key = tuple(str(f) for f in files) if files else _default_files()
+    with LOGICAL_LOCK:
+        if key not in _LOGICAL_CARDS:
+            if key == _default_files():
+                ode = _scorecard()
+            else:
+                with SIMULATOR_LOCK:
+                    ode = validate_file(list(key), workers=1)
+            _LOGICAL_CARDS[key] = (ode, validate_logical(list(key)))
+        ode, lcard = _LOGICAL_CARDS[key]
+    cmp = compare(ode, lcard)
+    return {"ok": True, "problems": [str(p) for p in lcard.problems],
+            "verdicts": {r["id"]: {"status": r["logical"], "detail": r["logical_detail"]}
+                         for r in cmp.rows},
+            "summary": cmp.summary(), "agree": cmp.agree, "compared": len(cmp.compared),
+            "expressed": lcard.expressed}
+
+
 def observation_traces(oid: str) -> dict:
     """The simulated traces of one scorecard observation (time in h, unit of its readout)."""
     card = _scorecard()
@@ -388,7 +521,7 @@ def observation_traces(oid: str) -> dict:
         r = card.result(oid)
     except (KeyError, CytonetError):
         raise InputError(Problem(f"no observation with id {oid!r}", item=oid)) from None
-    unit = "score" if r.readout.startswith("phenotype:") else "nM"
+    unit = readout_unit(r.readout)
     written = dict(r.observation.as_written) if r.observation else {}
     traces = [{"role": role, "as_written": written.get(role, ""),
                "time_h": [float(t) / 3600.0 for t in tr.times],

@@ -54,6 +54,22 @@ document.querySelectorAll("nav .tab").forEach((b) => b.addEventListener("click",
   window.dispatchEvent(new Event("resize"));
 }));
 
+// ------------------------------------------------------------------ model switch
+// The ODE (kinetic) model or the logical model compiled from the same knowledge graph: the
+// switch decides which one runs the experiment and which verdict the scorecard filters on.
+const formalism = () => $("formalism").value;
+
+function applyFormalism() {
+  const logical = formalism() === "logical";
+  document.body.dataset.formalism = formalism();
+  document.querySelectorAll(".logical-only").forEach((x) => { x.hidden = !logical; });
+  document.querySelectorAll(".ode-only").forEach((x) => { x.hidden = logical; });
+  $("sc-status-of").textContent = logical ? "(logical)" : "(ODE)";
+  if (logical && CARD) loadLogicalVerdicts();
+  else if (CARD) filterScorecard();
+}
+$("formalism").addEventListener("change", applyFormalism);
+
 // ------------------------------------------------------------------ builder
 const EXAMPLE = [
   {name: "test", cell: "lung_cancer", stimuli: [["IL11", "20 ng/mL"]],
@@ -191,14 +207,17 @@ $("run").addEventListener("click", runExperiment);
 
 async function runExperiment() {
   const status = $("run-status");
-  const members = +$("members").value || 0;
-  status.textContent = members ? `simulating with ${members} members...` : "simulating...";
+  const logical = formalism() === "logical";
+  const members = logical ? 0 : +$("members").value || 0;
+  status.textContent = logical ? "simulating on the logical model (MaBoSS, mpbn)..."
+    : members ? `simulating with ${members} members...` : "simulating...";
   status.dataset.state = "running";
   $("run").disabled = true;
   const t0 = performance.now();
   const ans = await api("/api/simulate", {
     yaml: $("yaml").value, readouts: $("readouts").value.trim().split(/[\s,]+/).filter(Boolean),
-    until: $("until").value, points: +$("points").value, members, jitter: +$("jitter").value});
+    until: $("until").value, points: +$("points").value, members, jitter: +$("jitter").value,
+    formalism: formalism(), trajectories: +$("trajectories").value || 2000});
   $("run").disabled = false;
   showProblems(ans, ans.ok ? "ran: " + (ans.experiments || []).map((e) =>
     `${e.name} = ${e.as_written}`).join("; ") : "");
@@ -208,7 +227,8 @@ async function runExperiment() {
     return;
   }
   RUNS += 1;
-  if ($("overlay").checked && LAST) {
+  ans.formalism = ans.formalism || "ode";
+  if ($("overlay").checked && LAST && LAST.formalism === ans.formalism) {
     OVERLAID = OVERLAID.concat(LAST.series.map((s) => ({...s, faded: true})));
   } else {
     OVERLAID = [];
@@ -256,9 +276,13 @@ function drawResults(ans) {
         hovertemplate: `${esc(s.experiment)}<br>%{y:.4g} ${s.unit} at %{x:.3g} h<extra></extra>`});
     });
     const unit = mine.length ? mine[0].unit : "";
+    const logical = ans.formalism === "logical";
+    const title = logical ? `${ro}: node ${mine.length ? mine[0].node : "?"} (logical model, ${ans.trajectories} trajectories)` : ro;
     Plotly.newPlot(div, traces, {
-      title: {text: ro, font: {size: 15}}, font: PLOT_FONT, margin: {l: 70, r: 20, t: 40, b: 50},
-      xaxis: {title: {text: "time (h)"}}, yaxis: {title: {text: `${ro} (${unit})`}, rangemode: "tozero"},
+      title: {text: title, font: {size: 15}}, font: PLOT_FONT, margin: {l: 70, r: 20, t: 40, b: 50},
+      xaxis: {title: {text: "time (h)"}},
+      yaxis: logical ? {title: {text: `${ro} (${unit})`}, range: [0, 1.02]}
+        : {title: {text: `${ro} (${unit})`}, rangemode: "tozero"},
       legend: {orientation: "h", y: -0.22, yanchor: "top"}, hovermode: "closest"},
       {responsive: true, displaylogo: false});
   });
@@ -271,17 +295,30 @@ function drawResults(ans) {
       marker: {color: COLOURS[names.indexOf(n) % COLOURS.length] || COLOURS[i]},
       hovertemplate: `${esc(n)}<br>%{x}: %{y:.3g}<extra></extra>`})), {
       barmode: "group", font: PLOT_FONT, margin: {l: 70, r: 20, t: 30, b: 90},
-      title: {text: `phenotype scores at ${ans.phenotype_at_h.toFixed(3).replace(/\.?0+$/, "")} h`, font: {size: 14}},
-      yaxis: {title: {text: "score (0-1)"}, range: [0, 1]}, legend: {orientation: "h", y: -0.3, yanchor: "top"}},
+      title: {text: `${ans.formalism === "logical" ? "P(phenotype node ON)" : "phenotype scores"} at ${ans.phenotype_at_h.toFixed(3).replace(/\.?0+$/, "")} h`, font: {size: 14}},
+      yaxis: {title: {text: ans.formalism === "logical" ? "probability ON" : "score (0-1)"}, range: [0, 1]}, legend: {orientation: "h", y: -0.3, yanchor: "top"}},
       {responsive: true, displaylogo: false});
   }
+  drawAttractors(ans);
+}
+
+function drawAttractors(ans) {
+  const box = $("attractors");
+  if (ans.formalism !== "logical" || !ans.attractors) { box.innerHTML = ""; return; }
+  const cell = (v) => v === 1 ? "ON" : v === 0 ? "OFF" : v === "*" ? "oscillates" : "?";
+  box.innerHTML = "<h2>Attractors (most-permissive, mpbn)</h2>" + Object.entries(ans.attractors).map(
+    ([name, atts]) => `<p><b>${esc(name)}</b>: ${atts.length} attractor${atts.length === 1 ? "" : "s"},
+      ${atts.filter((a) => a.reachable).length} reachable from the resting cell</p>
+      <table class="attractors"><tr><th>#</th><th>reachable</th>${Object.keys((atts[0] || {}).readouts || {}).map(
+        (r) => `<th>${esc(r)}</th>`).join("")}</tr>${atts.map((a, i) => `<tr><td>${i + 1}</td>
+        <td>${a.reachable ? "yes" : "no"}</td>${Object.values(a.readouts).map((v) => `<td>${cell(v)}</td>`).join("")}</tr>`).join("")}</table>`).join("");
 }
 
 $("download-csv").addEventListener("click", () => {
   if (!LAST) return;
-  const rows = ["experiment,time_h,readout,value,unit"];
+  const rows = ["experiment,time_h,readout,value,unit,formalism"];
   LAST.series.forEach((s) => s.time_h.forEach((t, i) => rows.push(
-    [s.experiment, t, s.readout, s.value[i], s.unit].map(csvCell).join(","))));
+    [s.experiment, t, s.readout, s.value[i], s.unit, LAST.formalism].map(csvCell).join(","))));
   download("cytonet_result.csv", rows.join("\n") + "\n", "text/csv");
 });
 
@@ -439,7 +476,30 @@ async function showScorecard() {
   CARD.rows.sort((a, b) => order[a.status] - order[b.status]);
   body.innerHTML = CARD.rows.map((r, i) => `<tr class="row" data-i="${i}" data-status="${r.status}">
     <td class="${r.status}">${r.status}</td><td><code>${esc(r.id)}</code></td><td>${esc(r.system)}</td>
-    <td>${esc(r.pathway)}</td><td>${esc(r.readout)}</td><td>${esc(r.claim)}</td></tr>`).join("");
+    <td>${esc(r.pathway)}</td><td>${esc(r.readout)}</td><td>${esc(r.claim)}</td>
+    <td class="logical-only logical-verdict" hidden></td></tr>`).join("");
+  if (formalism() === "logical") loadLogicalVerdicts();
+  else filterScorecard();
+}
+
+let LOGICAL = null;  // the logical verdicts, fetched once
+
+async function loadLogicalVerdicts() {
+  if (!LOGICAL) {
+    $("sc-logical").textContent = "judging every observation on the logical model (the first time takes about two minutes)...";
+    LOGICAL = await api("/api/scorecard/logical");
+    if (!LOGICAL.verdicts) { $("sc-logical").textContent = (LOGICAL.problems || []).join("; "); LOGICAL = null; return; }
+  }
+  $("sc-logical").textContent = `logical model: ${LOGICAL.expressed} expressed; ${LOGICAL.summary}`;
+  [...$("scorecard").tBodies[0].rows].forEach((tr) => {
+    const v = LOGICAL.verdicts[CARD.rows[+tr.dataset.i].id] || {status: "N/A", detail: "not run"};
+    const td = tr.querySelector(".logical-verdict");
+    td.className = `logical-only logical-verdict ${v.status === "N/A" ? "NA" : v.status}`;
+    td.textContent = v.status;
+    td.title = v.detail || "";
+    td.hidden = formalism() !== "logical";
+    tr.dataset.logical = v.status;
+  });
   filterScorecard();
 }
 
@@ -449,12 +509,19 @@ function filterScorecard() {
   let shown = 0;
   [...$("scorecard").tBodies[0].rows].forEach((tr) => {
     const r = CARD.rows[+tr.dataset.i];
-    const ok = (!sys || r.system === sys) && (!pw || r.pathway === pw) && (!st || r.status === st) &&
+    const verdict = formalism() === "logical" && LOGICAL ? tr.dataset.logical : r.status;
+    const ok = (!sys || r.system === sys) && (!pw || r.pathway === pw) && (!st || verdict === st) &&
       (!q || [r.id, r.claim, r.readout, r.verdict, r.reason].join(" ").toLowerCase().includes(q));
     tr.hidden = !ok;
     shown += ok;
   });
-  $("sc-count").textContent = `${shown} of ${CARD.total} shown (${CARD.passed} pass, ${CARD.failed} fail, ${CARD.errors} could not be run)`;
+  const tally = formalism() === "logical" && LOGICAL
+    ? (() => {
+      const n = (st) => Object.values(LOGICAL.verdicts).filter((v) => v.status === st).length;
+      return `logical model: ${n("PASS")} pass, ${n("FAIL")} fail, ${n("N/A")} not applicable`;
+    })()
+    : `${CARD.passed} pass, ${CARD.failed} fail, ${CARD.errors} could not be run`;
+  $("sc-count").textContent = `${shown} of ${CARD.total} shown (${tally})`;
 }
 ["sc-search", "sc-system", "sc-pathway", "sc-status"].forEach((id) =>
   $(id).addEventListener("input", () => CARD && filterScorecard()));
@@ -465,8 +532,10 @@ $("scorecard").addEventListener("click", async (ev) => {
   [...$("scorecard").tBodies[0].rows].forEach((x) => x.classList.toggle("selected", x === tr));
   const r = CARD.rows[+tr.dataset.i];
   const box = $("sc-detail");
+  const lv = LOGICAL && LOGICAL.verdicts[r.id];
   box.innerHTML = `<h3><span class="${r.status}">${r.status}</span> ${esc(r.id)}</h3>
     <p>${esc(r.claim)}</p><p class="meta">${esc(r.verdict)}</p>
+    ${lv ? `<p class="meta">logical model: <span class="${lv.status === "N/A" ? "NA" : lv.status}">${esc(lv.status)}</span> ${esc(lv.detail)}</p>` : ""}
     ${r.reason ? `<p class="reason"><b>model-side reason:</b> ${esc(r.reason)}</p>` : ""}
     <p class="meta">${Object.entries(r.experiments).map(([k, v]) => `${esc(k)}: ${esc(v)}`).join("<br>")}</p>
     <p>sources: ${r.links.map((l) => `<a href="${esc(l.url)}" target="_blank" rel="noopener">${esc(l.label)}</a>`).join(", ") || "none"}
@@ -486,7 +555,10 @@ $("scorecard").addEventListener("click", async (ev) => {
 $("sc-download").addEventListener("click", () => {
   if (!CARD) return;
   const cols = ["id", "status", "system", "pathway", "readout", "expect", "verdict", "reason", "where"];
-  const rows = [cols.join(",")].concat(CARD.rows.map((r) => cols.map((c) => csvCell(r[c])).join(",")));
+  const lv = (r) => (LOGICAL && LOGICAL.verdicts[r.id]) || {status: "", detail: ""};
+  const head = LOGICAL ? cols.concat(["logical_status", "logical_detail"]) : cols;
+  const rows = [head.join(",")].concat(CARD.rows.map((r) => cols.map((c) => csvCell(r[c]))
+    .concat(LOGICAL ? [csvCell(lv(r).status), csvCell(lv(r).detail)] : []).join(",")));
   download("cytonet_scorecard.csv", rows.join("\n") + "\n", "text/csv");
 });
 
@@ -506,6 +578,7 @@ $("sc-download").addEventListener("click", () => {
   FORM = JSON.parse(JSON.stringify(EXAMPLE));
   renderBuilder();
   formToYaml();
+  applyFormalism();
   $("server-status").textContent = "ready";
   document.body.dataset.ready = "1";
 })();
