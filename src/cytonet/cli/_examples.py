@@ -24,14 +24,17 @@ EXAMPLES: dict[tuple[str, ...], list[str]] = {
     ("kb", "explain"): ["cytonet kb explain IL11 MMP12",
                         'cytonet kb explain "glucose deprivation" LIF --max-length 6'],
     ("kb", "export"): ["cytonet kb export --out cytonet.graphml",
+                       "cytonet kb export --out cytonet.cx2",
                        "cytonet kb export --format sif --out cytonet.sif --no-drugs"],
     ("kb", "summary"): ["cytonet kb summary", "cytonet kb summary --json"],
     ("model",): ["cytonet model export --sbml cytonet.xml", "cytonet model check"],
     ("model", "export"): ["cytonet model export --sbml cytonet.xml",
-                          "cytonet model export --sbml cytonet.xml --antimony cytonet.ant"],
+                          "cytonet model export --sbml cytonet.xml --antimony cytonet.ant",
+                          "cytonet model export --omex il11.omex --experiments "
+                          "examples/il11_invasion.yaml --readouts phenotype:invasion"],
     ("model", "show"): ["cytonet model show --species --grep STAT3",
                         "cytonet model show --reactions"],
-    ("model", "check"): ["cytonet model check"],
+    ("model", "check"): ["cytonet model check", "cytonet model check cytonet.xml"],
     ("simulate",): [
         "cytonet simulate examples/experiment.yaml --readouts phenotype:invasion mRNA:MMP12 "
         "--plot out.png",
