@@ -14,7 +14,13 @@ for scorecards, ``cytonet.analysis`` for ensembles, screens and sensitivity).
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _version
+
+try:
+    __version__ = _version("cytonet")  # the installed distribution's metadata (pyproject.toml)
+except PackageNotFoundError:  # a source tree on sys.path that was never installed
+    __version__ = "0+unknown"
 
 __all__ = ["__version__", "run", "plot_traces", "ureg", "Q_"]
 

@@ -148,6 +148,33 @@ def test_render_html_escapes_text(small_card):
     assert "<script>alert" not in text and "&lt;script&gt;" in text
 
 
+def test_every_section_of_the_template_escapes_text(small_card):
+    """The page is a jinja2 template with autoescape on: reasons, analysis titles and texts,
+    the logical comparison and the ensemble summary are text, never markup."""
+    import types
+
+    comparison = types.SimpleNamespace(summary=lambda: "agree <b>1</b>", rows=[
+        {"id": "x<i>", "ode": "PASS", "logical": "FAIL", "logical_detail": "<u>no</u>"}])
+    ensemble = types.SimpleNamespace(summary=lambda: "<em>2 members</em>")
+    first = small_card.results[0].id
+    text = render_html(small_card, reasons={first: "<img src=x>"}, network=False,
+                       ensemble=ensemble, comparison=comparison,
+                       analyses=[("<h1>t</h1>", "a < b & c", None, "<table><tr></tr></table>")])
+    for markup in ("<b>1</b>", "x<i>", "<u>no</u>", "<em>2", "<img src=x>", "<h1>t</h1>"):
+        assert markup not in text
+    assert "agree &lt;b&gt;1&lt;/b&gt;" in text and "a &lt; b &amp; c" in text
+    assert "<table><tr></tr></table>" in text  # the analysis table is pandas' own HTML
+    assert '<td class="pass">PASS</td><td class="fail">FAIL</td><td>differ</td>' in text
+
+
+def test_templates_ship_as_package_data():
+    from importlib import resources
+
+    folder = resources.files("cytonet.report") / "templates"
+    assert {"report.html", "observation.html", "report.css", "filter.js"} <= {
+        f.name for f in folder.iterdir()}
+
+
 @pytest.fixture(scope="module")
 def quant_card():
     obs = [

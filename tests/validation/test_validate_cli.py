@@ -144,9 +144,14 @@ def test_missing_default_file_is_a_clear_error(capsys, monkeypatch, tmp_path):
 
 def test_report_cli(capsys, good_file, tmp_path):
     out = tmp_path / "rep"
-    rc, lines, _ = cli(capsys, "report", "--out", str(out), "--observations", str(good_file))
+    rc, lines, err = cli(capsys, "report", "--out", str(out), "--observations", str(good_file))
     assert rc == 0 and lines[-1] == "1 passed, 1 failed"
     assert (out / "index.html").is_file()
+    # never silent: each stage on stderr, started and done with its seconds, in order
+    done = [line.split(" done in ")[0] for line in err.splitlines() if " done in " in line]
+    assert done == ["cytonet report: compile", "cytonet report: validation",
+                    "cytonet report: figures", "cytonet report: write"], err
+    assert "cytonet report: validation ...\n" in err
     assert json.loads((out / "scorecard.json").read_text())["passed"] == 1
 
 

@@ -62,7 +62,7 @@ def test_cli_json_carries_ensemble_fractions(tmp_path, capsys):
     assert frac == {"il6-pstat3-up": 1.0, "il6-pstat3-up-absurd": 0.0}
 
 
-def test_report_shows_a_robustness_bar(tmp_path):
+def test_report_shows_a_robustness_bar(tmp_path, capsys):
     from cytonet.cli import main
 
     f = tmp_path / "obs.yaml"
@@ -70,6 +70,9 @@ def test_report_shows_a_robustness_bar(tmp_path):
     rc = main(["report", "--out", str(tmp_path / "r"), "--observations", str(f),
                "--ensemble", "2", "--workers", "1"])
     assert rc == 0
+    err = capsys.readouterr().err
+    assert "cytonet report: ensemble members 2/2 (" in err
+    assert "cytonet report: ensemble of 2 members done in " in err
     html = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
     assert html.count('class="robust"') == 2 and "100 % of members" in html
     doc = json.loads((tmp_path / "r" / "scorecard.json").read_text(encoding="utf-8"))

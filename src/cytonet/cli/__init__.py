@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "walk_parsers"]
 
 import argparse
 import importlib
 import sys
 from pathlib import Path
 
+from .. import __version__
 from ..errors import CytonetError
+from ._examples import add_examples
 
 # Command groups, each a module in this package exposing ``register(subparsers)``.
 # A group whose optional dependencies are missing still registers and explains itself.
@@ -22,6 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="cytonet",
         description="Evidence-backed model of IL-6 family and IL-7 signalling in cancer.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}",
+                        help="print the installed version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name in _GROUPS:
@@ -37,7 +41,18 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--data-dir", type=Path, default=None, metavar="DIR",
                            help="knowledge folder to use instead of the package's data "
                                 "(linted first, as 'cytonet kb lint --data-dir DIR')")
+    for path, p in walk_parsers(parser):
+        add_examples(p, path)
     return parser
+
+
+def walk_parsers(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()):
+    """``(command path, parser)`` for the parser and every sub-command below it."""
+    yield path, parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, p in action.choices.items():
+                yield from walk_parsers(p, (*path, name))
 
 
 # commands that read the knowledge (kb has its own --data-dir)

@@ -72,10 +72,14 @@ def register(subparsers) -> None:
                     "write the tidy table (member, experiment, readout, time, value), the "
                     "5/50/95 %% bands, the failed members with their reasons and a plot. "
                     "Batches are saved as they finish; rerunning the same command resumes.")
-    p.add_argument("file", type=Path, metavar="EXPERIMENTS.yaml")
-    p.add_argument("--readouts", nargs="+", default=["phospho:STAT3"], metavar="KIND:ENTITY")
-    p.add_argument("--until", default="24 h", metavar="TIME")
-    p.add_argument("--points", type=_at_least(2), default=49, metavar="N")
+    p.add_argument("file", type=Path, metavar="EXPERIMENTS.yaml",
+                   help="experiment file (docs/experiments.md format)")
+    p.add_argument("--readouts", nargs="+", default=["phospho:STAT3"], metavar="KIND:ENTITY",
+                   help="readouts such as phospho:STAT3 phenotype:invasion (default phospho:STAT3)")
+    p.add_argument("--until", default="24 h", metavar="TIME",
+                   help="simulate from t = 0 to this time, with a unit (default 24 h)")
+    p.add_argument("--points", type=_at_least(2), default=49, metavar="N",
+                   help="evenly spaced output times over [0, until] (default 49)")
     add_member_arguments(p)
     add_scale_arguments(p)
     p.add_argument("--out", type=Path, default=Path("ensemble"), metavar="DIR",

@@ -34,7 +34,7 @@ def register(subparsers) -> None:
     sp = add("explain", _explain, "every signed path from SOURCE to TARGET, with evidence")
     sp.add_argument("source", metavar="SOURCE",
                     help="entity, or a condition phrase: " + ", ".join(CONDITION_PHRASES))
-    sp.add_argument("target", metavar="TARGET")
+    sp.add_argument("target", metavar="TARGET", help="entity the paths end at")
     sp.add_argument("--max-length", type=int, default=8, metavar="N",
                     help="longest path, in edges (default 8)")
     sp.add_argument("--json", action="store_true", help="print JSON")
@@ -44,7 +44,8 @@ def register(subparsers) -> None:
                     help="graphml (Cytoscape, yEd), cx2 (NDEx, Cytoscape; needs ndex2), sif, "
                          "json (networkx node-link) or sbml-qual (the signed structure); "
                          "default: from the --out suffix (.graphml .cx2 .sif .json .sbml)")
-    sp.add_argument("--out", required=True, metavar="FILE")
+    sp.add_argument("--out", required=True, metavar="FILE",
+                    help="output file (.graphml, .cx2, .sif, .json or .sbml)")
     sp.add_argument("--no-drugs", action="store_true", help="leave drug -> target edges out")
     sp = add("summary", _summary, "counts of entities, interactions, drugs, contexts, sources")
     sp.add_argument("--json", action="store_true", help="print JSON")

@@ -36,25 +36,40 @@ def register(subparsers) -> None:
                               description=__doc__.split("\n\n")[1])
     sub = p.add_subparsers(dest="logical_command", metavar="ACTION")
     sub.required = True
-    a = sub.add_parser("attractors", help="most-permissive attractors of each experiment (mpbn)")
-    a.add_argument("file", type=Path, metavar="EXPERIMENT.yaml")
+    a = sub.add_parser("attractors", help="most-permissive attractors of each experiment (mpbn)",
+                       description="For each experiment of the file, the most-permissive "
+                       "attractors (mpbn) of the logical model under its stimuli, conditions and "
+                       "perturbations, which of them the resting cell reaches, and biobalm's "
+                       "attractor count.")
+    a.add_argument("file", type=Path, metavar="EXPERIMENT.yaml",
+                   help="experiment file (docs/experiments.md format)")
     a.add_argument("--json", action="store_true", help="print JSON")
     a.add_argument("--no-biobalm", action="store_true", help="skip biobalm's attractor count")
     a.set_defaults(func=run_attractors)
-    s = sub.add_parser("simulate", help="MaBoSS probability trajectories of readouts")
-    s.add_argument("file", type=Path, metavar="EXPERIMENT.yaml")
-    s.add_argument("--readouts", nargs="+", default=["phospho:STAT3"], metavar="KIND:ENTITY")
-    s.add_argument("--until", default="24 h", metavar="TIME")
-    s.add_argument("--points", type=int, default=13, metavar="N")
-    s.add_argument("--trajectories", type=int, default=10000, metavar="N")
-    s.add_argument("--seed", type=int, default=1)
+    s = sub.add_parser("simulate", help="MaBoSS probability trajectories of readouts",
+                       description="Stochastic (MaBoSS) runs of the logical model for each "
+                       "experiment of the file: the probability that each readout's node is on "
+                       "over time.")
+    s.add_argument("file", type=Path, metavar="EXPERIMENT.yaml",
+                   help="experiment file (docs/experiments.md format)")
+    s.add_argument("--readouts", nargs="+", default=["phospho:STAT3"], metavar="KIND:ENTITY",
+                   help="readouts such as phospho:STAT3 phenotype:invasion (default phospho:STAT3)")
+    s.add_argument("--until", default="24 h", metavar="TIME",
+                   help="simulated time, with a unit (default 24 h)")
+    s.add_argument("--points", type=int, default=13, metavar="N",
+                   help="output times over [0, until] (default 13)")
+    s.add_argument("--trajectories", type=int, default=10000, metavar="N",
+                   help="stochastic trajectories (default 10000)")
+    s.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     s.add_argument("--csv", type=Path, metavar="FILE",
                    help="write experiment,time_h,readout,node,probability")
     s.set_defaults(func=run_simulate)
-    e = sub.add_parser("export", help="write the compiled logical model")
+    e = sub.add_parser("export", help="write the compiled logical model",
+                       description="Write the logical model compiled from the knowledge graph "
+                       "as BoolNet (.bnet), SBML-qual or a MaBoSS pair (.bnd, .cfg).")
     fmt = e.add_mutually_exclusive_group(required=True)
-    fmt.add_argument("--bnet", action="store_true")
-    fmt.add_argument("--sbml-qual", action="store_true")
+    fmt.add_argument("--bnet", action="store_true", help="BoolNet rules (.bnet)")
+    fmt.add_argument("--sbml-qual", action="store_true", help="SBML Level 3 qual")
     fmt.add_argument("--maboss", action="store_true", help="writes OUT.bnd and OUT.cfg")
     e.add_argument("-o", "--output", type=Path, metavar="FILE",
                    help="output file (default: stdout; --maboss needs it, as a stem)")

@@ -20,13 +20,18 @@ def register(subparsers) -> None:
     sub = petab.add_subparsers(dest="petab_command", metavar="SUBCOMMAND")
     sub.required = True
 
-    lint = sub.add_parser("lint", help="check a PEtab problem; list every problem found")
-    lint.add_argument("problem", type=Path, metavar="PROBLEM.yaml")
+    lint = sub.add_parser("lint", help="check a PEtab problem; list every problem found",
+                          description="Check a PEtab v1 problem (its YAML and the tables it "
+                          "names) with cytonet's checks, each problem located by file and line, "
+                          "then with petab.lint; exit 2 on errors.")
+    lint.add_argument("problem", type=Path, metavar="PROBLEM.yaml", help="PEtab problem YAML")
     lint.add_argument("--no-libpetab", action="store_true", help="skip petab.lint")
     lint.set_defaults(func=run_lint)
 
-    llh = sub.add_parser("llh", help="log-likelihood and chi2 at the nominal parameters")
-    llh.add_argument("problem", type=Path, metavar="PROBLEM.yaml")
+    llh = sub.add_parser("llh", help="log-likelihood and chi2 at the nominal parameters",
+                         description="Simulate a PEtab v1 problem at the nominal parameter "
+                         "values and print its log-likelihood (AMICI's convention) and chi2.")
+    llh.add_argument("problem", type=Path, metavar="PROBLEM.yaml", help="PEtab problem YAML")
     llh.add_argument(
         "--drop-invalid",
         action="store_true",
@@ -52,7 +57,8 @@ def register(subparsers) -> None:
     export.add_argument("--data", type=Path, required=True, metavar="FILE",
                         help="TSV/CSV: experiment, readout (KIND:ENTITY), time ('30 min'), "
                         "measurement, optional sd")
-    export.add_argument("--out", type=Path, required=True, metavar="DIR")
+    export.add_argument("--out", type=Path, required=True, metavar="DIR",
+                        help="output folder for the problem YAML, model.xml and the tables")
     export.add_argument("--estimate", nargs="+", default=[], metavar="PARAM",
                         help="model parameters to estimate (log10, value/100 .. value*100)")
     export.add_argument("--scaling", choices=("estimate", "fixed", "none"), default="estimate",
@@ -64,13 +70,14 @@ def register(subparsers) -> None:
     fit = subparsers.add_parser(
         "fit", help="multi-start fit of a PEtab problem (pyPESTO)", description=run_fit.__doc__
     )
-    fit.add_argument("problem", type=Path, metavar="PROBLEM.yaml")
+    fit.add_argument("problem", type=Path, metavar="PROBLEM.yaml", help="PEtab problem YAML")
     fit.add_argument("--starts", type=_positive_int, default=20,
                      help="number of starts (default 20)")
     fit.add_argument("--workers", type=_positive_int, default=1,
                      help="parallel processes (default 1; capped at the cores and the starts)")
     fit.add_argument("--seed", type=int, default=0, help="seed for start points (default 0)")
-    fit.add_argument("--optimizer", choices=("fides", "scipy"), default="fides")
+    fit.add_argument("--optimizer", choices=("fides", "scipy"), default="fides",
+                     help="local optimizer (default fides)")
     fit.add_argument("--max-iter", type=_positive_int, default=200, help="iterations per start")
     fit.add_argument("--out", type=Path, default=None, help="output folder (default: fit_<name>)")
     fit.add_argument("--drop-invalid", action="store_true", help="as for 'petab llh'")

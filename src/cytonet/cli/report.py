@@ -96,28 +96,45 @@ def run_report(args: argparse.Namespace) -> int:
 
 def _run_report(args: argparse.Namespace, out: Path) -> int:
     from ..outputs import publish_dir, staging_dir
-    from ..report.html import load_failure_reasons, write_report
+    from ..report.html import load_failure_reasons, render_html, write_report
+    from ..validation import run as _run
     from ..validation.run import validate_file
+    from ._progress import Stages
 
     t0 = time.perf_counter()
+    stages = Stages("report")
     reasons, problems = load_failure_reasons(args.reasons)
     if problems and args.reasons is not None:  # a file the user named must be right
         raise InputError(problems)
     for p in problems:
         print(f"warning: {p}", file=sys.stderr)
     analyses = analysis_sections(args.analysis)
-    card = validate_file([str(f) for f in observation_files(args)], workers=args.workers)
-    ens = ensemble_score(card, args) if args.ensemble else None
+    files = [str(f) for f in observation_files(args)]
+    with stages.stage("compile"):
+        warm_up = getattr(_run._default_simulate(), "warm_up", None)
+        if warm_up is not None:
+            warm_up()
+    with stages.stage("validation"):
+        card = validate_file(files, workers=args.workers)
+    ens = None
+    if args.ensemble:
+        with stages.stage(f"ensemble of {args.ensemble} members"):
+            ens = ensemble_score(card, args, on_batch=stages.members(args.ensemble))
     comparison = None
     if getattr(args, "logical", False):
         from ..logical.validate import compare
         from .validate import _logical_card
-        comparison = compare(card, _logical_card([str(f) for f in observation_files(args)]))
+        with stages.stage("logical model"):
+            comparison = compare(card, _logical_card(files))
+    with stages.stage("figures"):
+        html = render_html(card, reasons, ensemble=ens, analyses=analyses,
+                           comparison=comparison)
     stage = staging_dir(out)
     try:
-        write_report(card, stage, reasons=reasons, ensemble=ens, analyses=analyses,
-                     comparison=comparison)
-        publish_dir(stage, out)
+        with stages.stage("write"):
+            write_report(card, stage, reasons=reasons, ensemble=ens, comparison=comparison,
+                         html=html)
+            publish_dir(stage, out)
     finally:
         if stage.exists():
             import shutil

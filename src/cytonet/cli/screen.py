@@ -31,7 +31,8 @@ def register(subparsers) -> None:
                     "screen.csv, effects.csv (per member), failures.csv and screen.png. "
                     "Default cost on the README question: 20 members x 95 perturbations, "
                     "about 1-2 min on 2 cores (--pairs adds up to 45 pairs).")
-    p.add_argument("file", type=Path, metavar="EXPERIMENT.yaml")
+    p.add_argument("file", type=Path, metavar="EXPERIMENT.yaml",
+                   help="experiment file: one experiment, or one named 'test'")
     p.add_argument("--readout", required=True, metavar="KIND:ENTITY",
                    help="the readout, e.g. phenotype:invasion or mRNA:MMP12")
     p.add_argument("--at", default=None, metavar="TIME",

@@ -39,7 +39,8 @@ def register(subparsers) -> None:
                     "and the failed members with their reasons (failures.csv). Default cost "
                     "on the README question: about 1300 members (Morris) or 2000 (Sobol), "
                     "1-2 min on 2 cores.")
-    p.add_argument("file", type=Path, metavar="EXPERIMENT.yaml")
+    p.add_argument("file", type=Path, metavar="EXPERIMENT.yaml",
+                   help="experiment file: one experiment, or one named 'test'")
     p.add_argument("--readout", required=True, metavar="KIND:ENTITY",
                    help="the readout, e.g. phenotype:invasion or mRNA:MMP12")
     p.add_argument("--at", default=None, metavar="TIME",

@@ -65,9 +65,10 @@ def quantitative_line(card) -> str:
     return line + (f" ({without} without a measured value)" if without else "")
 
 
-def ensemble_score(card, args):
+def ensemble_score(card, args, on_batch=None):
     """Judge the scorecard's observations on --ensemble N members (see validation.ensemble);
-    the fractions are also set on each result (``ensemble_fraction``)."""
+    the fractions are also set on each result (``ensemble_fraction``). ``on_batch(k,
+    solution)`` is called as member batches finish (instead of the terminal's bar)."""
     from ..experiments.runner import get_simulator
     from ..validation.ensemble import validate_ensemble
     from .ensemble import members_from_args
@@ -78,7 +79,8 @@ def ensemble_score(card, args):
         parameter_sets=None, source=args.source, jitter=args.jitter, members=args.ensemble,
         seed=args.seed))
     ens = validate_ensemble(obs, model, theta, labels, description=what,
-                            workers=args.workers, progress=sys.stderr.isatty())
+                            workers=args.workers, on_batch=on_batch,
+                            progress=on_batch is None and sys.stderr.isatty())
     for r in card.results:
         r.ensemble_fraction = ens.fractions.get(r.id)
     return ens

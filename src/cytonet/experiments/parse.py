@@ -10,7 +10,9 @@ Two entry points:
   observation id and field; one bad observation never stops the others from loading.
 
 Parsing runs in two passes per observation: shape (keys, types, units) and meaning (names
-resolve in the catalog, the expectation has the experiments and thresholds it needs).
+resolve in the catalog, the expectation has the experiments and thresholds it needs). The
+allowed keys and value types of each item are pydantic models (the ``_...Shape`` classes,
+checked by :func:`cytonet._shape.shape_errors`); the messages keep their location.
 
 v1.1 adds the quantitative kinds (:data:`QUANTITATIVE`): a range ``within: [LOW, HIGH]``
 kept in the unit it is written in (:attr:`Observation.within_unit`), and for ``ec50`` /
@@ -29,13 +31,15 @@ __all__ = [
 
 import difflib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from .._shape import Field, Shape, allowed_keys, shape_errors
+from .._shape import suggest as _suggest
 from .._yaml import line_of, load_yaml
 from ..errors import ExperimentError, InputError, Problem
 from ..limits import LIMITS as _LIMITS
@@ -50,15 +54,95 @@ EXPECTATIONS = ("increase", "decrease", "no_change", "abrogates", "transient", "
 STATISTICS = ("max", "auc")
 # Default thresholds of the spec's table; an observation may set its own.
 DEFAULT_THRESHOLDS = {"fold": 1.5, "tolerance": 1.25, "by": 0.5, "fraction": 0.5}
-EXPERIMENT_KEYS = ("cell", "stimuli", "conditions", "perturbations")
-PERTURBATION_KINDS = ("knockdown", "knockout", "overexpress", "drug")
-_PERTURBATION_EXTRAS = {"knockdown": ("efficiency",), "knockout": (), "overexpress": ("fold",),
-                        "drug": ("dose",)}
-OBSERVATION_KEYS = ("id", "claim", "source", "note", "readout", "at", "statistic", "window",
-                    "test", "control", "baseline", "experiment", "expect", "fold", "tolerance",
-                    "by", "peak_between", "falls_below", "until", "fraction", "within", "scan")
-SOURCE_KEYS = ("doi", "pmid", "seed", "note")
-SCAN_KEYS = ("stimulus", "drug", "from", "to", "points")
+
+
+# ---- item shapes: the keys each item may have and the types the meaning pass relies on
+_TEXT = "expected text"
+
+
+class _ExperimentShape(Shape):
+    cell: Any = None
+    stimuli: dict | None = Field(
+        None, description="expected a mapping of stimulus to dose such as {IL6: 10 ng/mL}")
+    conditions: dict | None = Field(
+        None, description="expected a mapping of condition to value such as {glucose: 0.5 mM}")
+    perturbations: list | None = Field(
+        None, description="expected a list of perturbations such as [{knockdown: STAT3}]")
+
+
+class _KnockdownShape(Shape):
+    knockdown: Any = None
+    efficiency: Any = None  # a number in 0..1: checked with its range by _number
+
+
+class _KnockoutShape(Shape):
+    knockout: Any = None
+
+
+class _OverexpressShape(Shape):
+    overexpress: Any = None
+    fold: Any = None
+
+
+class _DrugShape(Shape):
+    drug: Any = None
+    dose: Any = None
+
+
+class _ObservationShape(Shape):
+    id: Any = None
+    claim: str | None = Field(None, description=_TEXT)
+    source: Any = None
+    note: str | None = Field(None, description=_TEXT)
+    readout: Any = None
+    at: Any = None
+    statistic: Any = None
+    window: Any = None
+    test: Any = None
+    control: Any = None
+    baseline: Any = None
+    experiment: Any = None
+    expect: Any = None
+    fold: Any = None
+    tolerance: Any = None
+    by: Any = None
+    peak_between: Any = None
+    falls_below: dict | None = Field(None, description="expected {fraction: 0.5, by: 4 h}")
+    until: Any = None
+    fraction: Any = None
+    within: Any = None
+    scan: Any = None
+
+
+class _SourceShape(Shape):
+    doi: Any = None  # a string or a list of strings: checked item by item by _str_list
+    pmid: Any = None
+    seed: Any = None
+    note: str | None = Field(None, description=_TEXT)
+
+
+class _ScanShape(Shape):
+    stimulus: Any = None
+    drug: Any = None
+    from_: Any = Field(None, alias="from")
+    to: Any = None
+    points: Any = None
+
+
+class _FallsBelowShape(Shape):
+    fraction: Any = None
+    by: Any = None
+
+
+EXPERIMENT_KEYS = allowed_keys(_ExperimentShape)
+_PERTURBATION_SHAPES: dict[str, type[Shape]] = {
+    "knockdown": _KnockdownShape, "knockout": _KnockoutShape,
+    "overexpress": _OverexpressShape, "drug": _DrugShape}
+PERTURBATION_KINDS = tuple(_PERTURBATION_SHAPES)
+_PERTURBATION_EXTRAS = {k: allowed_keys(s)[1:] for k, s in _PERTURBATION_SHAPES.items()}
+OBSERVATION_KEYS = allowed_keys(_ObservationShape)
+SOURCE_KEYS = allowed_keys(_SourceShape)
+SCAN_KEYS = allowed_keys(_ScanShape)
 DEFAULT_SCAN_POINTS = 25
 DEFAULT_PEAK_WINDOW_S = (0.0, 86400.0)  # peak_time: [0 h, 24 h]
 
@@ -331,18 +415,17 @@ def _join(prefix: str | None, key: str) -> str:
     return f"{prefix}.{key}" if prefix else key
 
 
-def _suggest(key: str, allowed: Iterable[str]) -> str:
-    close = difflib.get_close_matches(str(key), list(allowed), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
-
-
-def _unknown_keys(ctx: _Ctx, obj: Mapping, allowed: Iterable[str], prefix: str | None,
-                  what: str) -> None:
-    allowed = tuple(allowed)
-    for k in obj:
-        if k not in allowed:
-            ctx.add(f"unknown key {str(k)!r} in {what}{_suggest(k, allowed)} "
-                    f"(allowed: {', '.join(allowed)})", obj, str(k), _join(prefix, str(k)))
+def _check_shape(ctx: _Ctx, shape: type[Shape], obj: Mapping, prefix: str | None,
+                 what: str) -> set[str]:
+    """Report every unknown key and wrongly typed value of ``obj`` (located); the keys of
+    the wrongly typed values, which the meaning pass then skips."""
+    bad = set()
+    lines = {str(k): k for k in obj}  # the key as written (YAML keys may be numbers)
+    for key, message in shape_errors(shape, obj, what):
+        ctx.add(message, obj, lines.get(key, key), _join(prefix, key))
+        if key in shape.model_fields or key in allowed_keys(shape):
+            bad.add(key)
+    return bad
 
 
 def _is_number(v: Any) -> bool:
@@ -426,7 +509,7 @@ def _parse_experiment(obj: Any, ctx: _Ctx, catalog, prefix: str) -> Experiment |
         ctx.add("expected an experiment mapping with cell, stimuli, conditions, perturbations; "
                 f"got {type(obj).__name__} {obj!r}", fld=prefix)
         return None
-    _unknown_keys(ctx, obj, EXPERIMENT_KEYS, prefix, "an experiment")
+    bad = _check_shape(ctx, _ExperimentShape, obj, prefix, "an experiment")
 
     cell = "generic"
     if obj.get("cell") is not None:
@@ -438,10 +521,7 @@ def _parse_experiment(obj: Any, ctx: _Ctx, catalog, prefix: str) -> Experiment |
 
     stimuli: dict[str, float] = {}
     raw = obj.get("stimuli")
-    if raw is not None and not isinstance(raw, Mapping):
-        ctx.add(f"expected a mapping of stimulus to dose such as {{IL6: 10 ng/mL}}, got {raw!r}",
-                obj, "stimuli", _join(prefix, "stimuli"))
-    elif raw:
+    if raw and "stimuli" not in bad:
         for name, dose in raw.items():
             fld = _join(prefix, f"stimuli.{name}")
             where = ctx.where(raw, str(name), fld)
@@ -463,10 +543,7 @@ def _parse_experiment(obj: Any, ctx: _Ctx, catalog, prefix: str) -> Experiment |
 
     conditions: dict[str, float] = {}
     raw = obj.get("conditions")
-    if raw is not None and not isinstance(raw, Mapping):
-        ctx.add(f"expected a mapping of condition to value such as {{glucose: 0.5 mM}}, got "
-                f"{raw!r}", obj, "conditions", _join(prefix, "conditions"))
-    elif raw:
+    if raw and "conditions" not in bad:
         for name, value in raw.items():
             fld = _join(prefix, f"conditions.{name}")
             where = ctx.where(raw, str(name), fld)
@@ -492,10 +569,7 @@ def _parse_experiment(obj: Any, ctx: _Ctx, catalog, prefix: str) -> Experiment |
 
     perturbations: list[Perturbation] = []
     raw = obj.get("perturbations")
-    if raw is not None and not isinstance(raw, list):
-        ctx.add("expected a list of perturbations such as [{knockdown: STAT3}], got "
-                f"{raw!r}", obj, "perturbations", _join(prefix, "perturbations"))
-    elif raw:
+    if raw and "perturbations" not in bad:
         seen: dict[str, str] = {}
         for i, item in enumerate(raw):
             p = _parse_perturbation(item, ctx, catalog, f"{_join(prefix, 'perturbations')}[{i}]",
@@ -531,7 +605,7 @@ def _parse_perturbation(item: Any, ctx: _Ctx, catalog, fld: str, parent: Mapping
         return None
     kind = kinds[0]
     n_before = len(ctx.problems)
-    _unknown_keys(ctx, item, (kind, *_PERTURBATION_EXTRAS[kind]), fld, f"a {kind} perturbation")
+    _check_shape(ctx, _PERTURBATION_SHAPES[kind], item, fld, f"a {kind} perturbation")
     where = ctx.where(item, kind, f"{fld}.{kind}")
     try:
         if kind == "drug":
@@ -679,7 +753,7 @@ def parse_observation(obj: Any, file: str | None = None, catalog=None, index: in
                 "'il11-induces-mmp12')", obj, "id")
     else:
         ctx.item = oid
-    _unknown_keys(ctx, obj, OBSERVATION_KEYS, None, "an observation")
+    bad = _check_shape(ctx, _ObservationShape, obj, None, "an observation")
 
     def present(key: str) -> bool:
         return key in obj and obj[key] is not None
@@ -691,12 +765,7 @@ def parse_observation(obj: Any, file: str | None = None, catalog=None, index: in
     claim = obj.get("claim")
     if not present("claim"):
         missing("claim", "one sentence stating the published finding")
-    elif not isinstance(claim, str):
-        ctx.add(f"expected text, got {claim!r}", obj, "claim")
-    note = obj.get("note") or ""
-    if not isinstance(note, str):
-        ctx.add(f"expected text, got {note!r}", obj, "note")
-        note = ""
+    note = "" if "note" in bad else (obj.get("note") or "")
     source = _parse_source(obj, ctx) if present("source") else None
     if not present("source"):
         missing("source", "{doi: ...} or {pmid: ...}")
@@ -840,10 +909,8 @@ def parse_observation(obj: Any, file: str | None = None, catalog=None, index: in
             missing("falls_below", "{fraction: 0.5, by: 4 h}")
         else:
             fb = obj["falls_below"]
-            if not isinstance(fb, Mapping):
-                ctx.add(f"expected {{fraction: 0.5, by: 4 h}}, got {fb!r}", obj, "falls_below")
-            else:
-                _unknown_keys(ctx, fb, ("fraction", "by"), "falls_below", "falls_below")
+            if "falls_below" not in bad:
+                _check_shape(ctx, _FallsBelowShape, fb, "falls_below", "falls_below")
                 if "by" not in fb:
                     ctx.add("missing required field (a time such as '4 h')", fb, None,
                             "falls_below.by")
@@ -897,7 +964,7 @@ def _parse_source(obj: Mapping, ctx: _Ctx) -> Source | None:
                 obj, "source")
         return None
     n = len(ctx.problems)
-    _unknown_keys(ctx, src, SOURCE_KEYS, "source", "a source")
+    bad = _check_shape(ctx, _SourceShape, src, "source", "a source")
     out: dict[str, Any] = {}
     for key in ("doi", "pmid", "seed"):
         if src.get(key) is not None:
@@ -913,9 +980,7 @@ def _parse_source(obj: Mapping, ctx: _Ctx) -> Source | None:
                             "source.pmid")
             out[key] = vals
     note = src.get("note")
-    if note is not None and not isinstance(note, str):
-        ctx.add(f"expected text, got {note!r}", src, "note", "source.note")
-    elif note:
+    if note and "note" not in bad:
         out["note"] = note.strip()
     if not out and len(ctx.problems) == n:
         ctx.add("a source needs at least one of doi, pmid, seed or note", obj, "source")
@@ -943,7 +1008,7 @@ def _parse_scan(ctx: _Ctx, obj: Mapping, expect: str, catalog) -> Scan | None:
         ctx.add(f"expected a scan mapping such as {example}, got {raw!r}", obj, "scan")
         return None
     n_before = len(ctx.problems)
-    _unknown_keys(ctx, raw, SCAN_KEYS, "scan", "a scan")
+    _check_shape(ctx, _ScanShape, raw, "scan", "a scan")
     kinds = [k for k in ("stimulus", "drug") if k in raw]
     name = None
     if len(kinds) != 1:

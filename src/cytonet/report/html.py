@@ -29,7 +29,6 @@ __all__ = ["GROUPS", "GROUP_RULES", "PATHWAYS", "classify", "pathway_of", "load_
 
 import base64
 import datetime as _dt
-import html
 import io
 import json
 import math
@@ -361,158 +360,97 @@ def render_network_png(kb=None, dpi: int = FIG_DPI) -> str:
 
 
 # --------------------------------------------------------------------------- HTML
+# The page is the jinja2 template templates/report.html (autoescaped; the observation card
+# is the macro in templates/observation.html). The functions below only gather what it
+# shows, figures included, into plain values.
 
-_CSS = """
-body{font-family:system-ui,sans-serif;margin:1.5em auto;max-width:1400px;padding:0 1em;color:#222}
-h1{margin-bottom:.2em} .totals span{margin-right:1.2em;font-weight:600}
-.pass{color:#1e7b34} .fail{color:#b0281a} .error{color:#8a5a00}
-table.summary{border-collapse:collapse;margin:1em 0} .summary td,.summary th{border:1px solid #ccc;
-padding:.2em .6em;text-align:right} .summary td:first-child{text-align:left}
-.obs{display:flex;gap:1em;border:1px solid #ddd;border-left:6px solid #ccc;padding:.6em;
-margin:.6em 0;border-radius:4px} .obs.PASS{border-left-color:#2a9d3a}
-.robust{display:inline-block;width:90px;height:9px;background:#eee;border-radius:3px;vertical-align:middle}
-.robust span{display:block;height:9px;border-radius:3px}
-.obs.FAIL{border-left-color:#c0392b} .obs.ERROR{border-left-color:#d69e00}
-.obs img{flex:none} .obs .text{flex:1;min-width:0}
-img.network{display:block;max-width:none}
-.filter{position:sticky;top:0;background:#f4f6f8;padding:.4em .6em;border:1px solid #dde;z-index:2}
-.failidx li{margin:.15em 0} .failidx a{font-family:monospace}
-.obs h4{margin:0 0 .3em 0;font-family:monospace} .claim{margin:.2em 0}
-.meta{font-size:.85em;color:#555} .reason{background:#fff4f2;padding:.3em .5em;margin-top:.3em}
-.errmsg{font-family:monospace;font-size:.85em;white-space:pre-wrap}
-.quant td{vertical-align:middle} .quant img{display:block}
-"""
+_ENV = None
 
 
-def _esc(x) -> str:
-    return html.escape(str(x), quote=True)
+def _environment():
+    """The template environment (built once): package templates, autoescape on."""
+    global _ENV
+    if _ENV is None:
+        import jinja2
+
+        _ENV = jinja2.Environment(loader=jinja2.PackageLoader("cytonet.report", "templates"),
+                                  autoescape=True, trim_blocks=True, lstrip_blocks=True,
+                                  undefined=jinja2.StrictUndefined)
+    return _ENV
 
 
-def _px(inches: tuple[float, float], dpi: int = FIG_DPI) -> str:
-    return f'width="{round(inches[0] * dpi)}" height="{round(inches[1] * dpi)}"'
+def _size(inches: tuple[float, float], dpi: int = FIG_DPI) -> tuple[int, int]:
+    return round(inches[0] * dpi), round(inches[1] * dpi)
 
 
-def _result_html(r: ObservationResult, reasons: Mapping[str, str], anchors: set[str],
-                 system: str = "", pathway: str = "") -> str:
-    obs = r.observation
-    anchor = f"obs-{r.id}"
-    attr = "" if anchor in anchors else f' id="{_esc(anchor)}"'  # a duplicate id: no anchor
-    anchors.add(anchor)
-    words = " ".join((r.id, r.claim, r.readout, r.expect, reasons.get(r.id, ""))).lower()
-    parts = [f'<div class="obs {r.status}"{attr} data-status="{r.status}" '
-             f'data-system="{_esc(system)}" data-pathway="{_esc(pathway)}" '
-             f'data-words="{_esc(words)}">',
-             f'<img src="{render_traces_png(r)}" alt="simulated traces of {_esc(r.id)}" '
-             f'{_px(TRACE_SIZE_IN)}>',
-             '<div class="text">',
-             f'<h4><span class="{r.status.lower()}">{r.status}</span> {_esc(r.id)}'
-             f"{_robustness_bar(r.ensemble_fraction)}</h4>"]
-    if r.claim:
-        parts.append(f'<p class="claim">{_esc(r.claim)}</p>')
-    if r.source is not None:
-        links = [f'<a href="{_esc(url)}">{_esc(label)}</a>' for label, url in r.source.links()]
-        extra = [_esc(s) for s in r.source.seed] + ([_esc(r.source.note)] if r.source.note else [])
-        parts.append(f'<div class="meta">sources: {", ".join(links + extra) or "none"}</div>')
-    if obs is not None:
-        written = dict(obs.as_written)  # doses as the observation writes them
-        exps = "; ".join(f"{role}: {_esc(written.get(role) or e.describe())}"
-                         for role, e in obs.experiments().items())
-        if obs.scan is not None:
-            exps += f"; scan: {_esc(obs.scan.describe(obs.within_unit or 'nM', obs.within_scale))}"
-        parts.append(f'<div class="meta">{_esc(r.readout)}, expect {_esc(obs.expect)} &mdash; '
-                     f'{exps}</div>')
-    if r.status == "ERROR":
-        msgs = "\n".join(str(p) for p in r.problems) or r.error
-        parts.append(f'<div class="reason">could not be run:<div class="errmsg">{_esc(msgs)}'
-                     "</div></div>")
-    else:
-        t = format_threshold(r.threshold, r.unit)
-        unit = f" {r.unit}" if r.unit and _has_value(r) else ""
-        parts.append(f"<div><b>{format_value(r.value)}{_esc(unit)}</b> vs {_esc(r.op)} "
-                     f"{_esc(t)}: {_esc(r.detail)}</div>")
-        if r.status == "FAIL":
-            reason = f'<div class="reason"><b>why it fails:</b> {_esc(r.detail)}'
-            if r.id in reasons:
-                reason += f"<br><b>model-side reason:</b> {_esc(reasons[r.id])}"
-            parts.append(reason + "</div>")
-    parts.append("</div></div>")
-    return "\n".join(parts)
-
-
-def _robustness_bar(fraction: float | None) -> str:
-    """A bar with the fraction of ensemble members that pass (nothing without an ensemble)."""
+def _robustness(fraction: float | None) -> dict | None:
+    """The robustness bar: the percentage of ensemble members that pass and its colour."""
     if fraction is None:
-        return ""
+        return None
     pct = max(0.0, min(100.0, 100.0 * fraction))
     colour = "#2a9d3a" if pct >= 85 else ("#e0a800" if pct >= 50 else "#c0392b")
-    return (f' <span class="robust" title="{pct:.0f} % of ensemble members pass">'
-            f'<span style="width:{pct:.0f}%;background:{colour}"></span></span>'
-            f' <small>{pct:.0f} % of members</small>')
+    return {"pct": f"{pct:.0f}", "colour": colour}
 
 
-def _analyses_html(analyses) -> list[str]:
-    """Sections for analysis outputs: (title, text, png data URI or None, table html)."""
-    out = []
-    for title, text, png, table in analyses or ():
-        out.append(f"<h2>{_esc(title)}</h2><p>{_esc(text)}</p>")
-        if png:
-            out.append(f'<img src="{png}" alt="{_esc(title)}" style="max-width:100%">')
-        if table:
-            out.append(table)
-    return out
+def _card(r: ObservationResult, reasons: Mapping[str, str], anchors: set[str],
+          system: str = "", pathway: str = "") -> dict:
+    """What one observation card shows (templates/observation.html), its figure rendered."""
+    obs = r.observation
+    anchor = f"obs-{r.id}"
+    card = {"r": r, "anchor": None if anchor in anchors else anchor,  # a duplicate: no anchor
+            "system": system, "pathway": pathway,
+            "words": " ".join((r.id, r.claim, r.readout, r.expect,
+                               reasons.get(r.id, ""))).lower(),
+            "png": render_traces_png(r), "size": _size(TRACE_SIZE_IN),
+            "bar": _robustness(r.ensemble_fraction), "reason": reasons.get(r.id),
+            "sources": None, "experiments": None, "scan": None, "expect": None}
+    anchors.add(anchor)
+    if r.source is not None:
+        card["sources"] = {"links": list(r.source.links()),
+                           "extra": [*r.source.seed, *([r.source.note] if r.source.note else [])]}
+    if obs is not None:
+        written = dict(obs.as_written)  # doses as the observation writes them
+        card["experiments"] = [(role, written.get(role) or e.describe())
+                               for role, e in obs.experiments().items()]
+        card["expect"] = obs.expect
+        if obs.scan is not None:
+            card["scan"] = obs.scan.describe(obs.within_unit or "nM", obs.within_scale)
+    if r.status == "ERROR":
+        card["error"] = "\n".join(str(p) for p in r.problems) or r.error
+    else:
+        card["value"] = format_value(r.value)
+        card["unit"] = f" {r.unit}" if r.unit and _has_value(r) else ""
+        card["threshold"] = format_threshold(r.threshold, r.unit)
+    return card
 
 
 def _has_value(r: ObservationResult) -> bool:
     return r.value is not None and math.isfinite(r.value)
 
 
-def _quantitative_html(card: Scorecard) -> list[str]:
+def _quantitative(card: Scorecard) -> dict | None:
     """The quantitative section: the median fold error and one row per judged quantitative
     observation (value vs range on a log axis, fold error)."""
     rs = card.quantitative
     if not rs:
-        return []
+        return None
     median = card.median_fold_error
-    out = ['<h2 id="quantitative">Quantitative findings</h2>',
-           f'<p class="totals"><span>{len(rs)} quantitative observations</span>'
-           f'<span>median fold error {"n/a" if median is None else format_value(median)}'
-           "</span></p>",
-           '<p class="meta">Each measured value (dot) against the literature range (band) on a '
-           "log axis; the fold error is how many fold the value lies outside the range (0 "
-           "inside).</p>",
-           '<table class="summary quant"><tr><th>observation</th><th>expect</th><th>value</th>'
-           "<th>range</th><th>fold error</th><th>value vs range</th></tr>"]
-    for r in rs:
-        unit = f" {r.unit}" if r.unit and _has_value(r) else ""
-        fold = "n/a" if r.fold_error is None else format_value(r.fold_error)
-        words = " ".join((r.id, r.claim, r.readout, r.expect)).lower()
-        out.append(f'<tr data-status="{r.status}" data-words="{_esc(words)}">'
-                   f'<td><a href="#obs-{_esc(r.id)}" class="{r.status.lower()}">'
-                   f"{r.status} {_esc(r.id)}</a></td><td>{_esc(r.expect)}</td>"
-                   f"<td>{format_value(r.value)}{_esc(unit)}</td>"
-                   f"<td>{_esc(format_threshold(r.threshold, r.unit))}</td><td>{fold}</td>"
-                   f'<td><img src="{render_range_png(r)}" alt="{_esc(r.id)}: value vs range" '
-                   f"{_px(RANGE_SIZE_IN)}></td></tr>")
-    out.append("</table>")
-    return out
+    rows = [{"r": r, "words": " ".join((r.id, r.claim, r.readout, r.expect)).lower(),
+             "value": format_value(r.value),
+             "unit": f" {r.unit}" if r.unit and _has_value(r) else "",
+             "threshold": format_threshold(r.threshold, r.unit),
+             "fold": "n/a" if r.fold_error is None else format_value(r.fold_error),
+             "png": render_range_png(r), "size": _size(RANGE_SIZE_IN)} for r in rs]
+    return {"rows": rows, "median": "n/a" if median is None else format_value(median)}
 
 
-def _formalisms_html(comparison) -> list[str]:
-    """The ODE-vs-logical table (``validate --formalism both``; docs/logical.md)."""
-    if comparison is None:
-        return []
-    out = ['<h2 id="formalisms">ODE vs logical model</h2>',
-           f'<p class="meta">{_esc(comparison.summary())}</p>',
-           '<table class="summary"><tr><th>observation</th><th>ODE</th><th>logical</th>'
-           "<th></th><th>logical detail</th></tr>"]
-    for r in comparison.rows:
-        both = r["ode"] in ("PASS", "FAIL") and r["logical"] in ("PASS", "FAIL")
-        mark = ("agree" if r["ode"] == r["logical"] else "differ") if both else ""
-        out.append(f'<tr><td><a href="#obs-{_esc(r["id"])}">{_esc(r["id"])}</a></td>'
-                   f'<td class="{r["ode"].lower()}">{_esc(r["ode"])}</td>'
-                   f'<td class="{r["logical"].lower().replace("/", "")}">{_esc(r["logical"])}</td>'
-                   f"<td>{mark}</td><td>{_esc(r['logical_detail'])}</td></tr>")
-    return out + ["</table>"]
+def _failures(grouped, reasons: Mapping[str, str]) -> list[dict]:
+    """The failures (then the errors) first: one line each, linking to its card."""
+    bad = [(g, pw, r) for g in GROUPS for pw, rs in grouped.get(g, {}).items() for r in rs
+           if r.status != "PASS"]
+    bad.sort(key=lambda t: t[2].status != "FAIL")
+    return [{"r": r, "system": g, "pathway": pw, "has_reason": r.id in reasons,
+             "why": (r.detail if r.status == "FAIL" else (r.error or ""))} for g, pw, r in bad]
 
 
 def render_html(card: Scorecard, reasons: Mapping[str, str] | None = None, kb=None,
@@ -527,145 +465,52 @@ def render_html(card: Scorecard, reasons: Mapping[str, str] | None = None, kb=No
     for r in card.results:
         grouped.setdefault(classify(r), {}).setdefault(pathway_of(r.readout) if r.readout
                                                        else "Other readouts", []).append(r)
-    body: list[str] = _quantitative_html(card) + _formalisms_html(comparison)
-    rows = []
+    quantitative = _quantitative(card)
     anchors: set[str] = set()
+    systems = []
     for g in GROUPS:
         if g not in grouped:
             continue
         rs = [r for lst in grouped[g].values() for r in lst]
-        n = {s: sum(r.status == s for r in rs) for s in ("PASS", "FAIL", "ERROR")}
-        anchor = "grp-" + re.sub(r"[^a-z0-9]+", "-", g.lower()).strip("-")
-        rows.append(f'<tr><td><a href="#{anchor}">{_esc(g)}</a></td><td>{len(rs)}</td>'
-                    f'<td class="pass">{n["PASS"]}</td><td class="fail">{n["FAIL"]}</td>'
-                    f'<td class="error">{n["ERROR"]}</td></tr>')
-        body.append(f'<h2 id="{anchor}" class="grp">{_esc(g)}</h2>')
-        for pw in PATHWAYS:
-            if pw in grouped[g]:
-                body.append(f'<h3 class="pw">{_esc(pw)}</h3>')
-                body += [_result_html(r, reasons, anchors, g, pw) for r in grouped[g][pw]]
-    body += _analyses_html(analyses)
-    file_problems = [p for p in card.problems if p.item is None]
-    if file_problems:
-        body.append('<h2 class="error">Problems in the observation files</h2><ul>')
-        body += [f'<li class="errmsg">{_esc(p)}</li>' for p in file_problems]
-        body.append("</ul>")
-    if network:
-        body.append('<h2 id="network">The model\'s knowledge graph</h2>')
-        body.append('<p class="meta">Entities without interactions (pools lumped into another) '
-                    "are not drawn; the explorer (<code>cytonet serve</code>) shows the same "
-                    "layout with pan, zoom, search and each edge's evidence.</p>")
-        body.append(f'<img src="{render_network_png(kb)}" alt="knowledge graph" '
-                    'width="1400" height="1050" class="network">')
+        systems.append({
+            "name": g, "n": len(rs),
+            "anchor": "grp-" + re.sub(r"[^a-z0-9]+", "-", g.lower()).strip("-"),
+            "counts": {s: sum(r.status == s for r in rs) for s in ("PASS", "FAIL", "ERROR")},
+            "pathways": [(pw, [_card(r, reasons, anchors, g, pw) for r in grouped[g][pw]])
+                         for pw in PATHWAYS if pw in grouped[g]]})
+    network_png = render_network_png(kb) if network else None
     render_s = time.perf_counter() - t0
-    now = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")
-    head = [
-        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{_esc(title)}</title><style>{_CSS}</style></head><body>",
-        f"<h1>{_esc(title)}</h1>",
-        f'<p class="totals"><span>{len(card.results)} observations</span>'
-        f'<span class="pass">{card.passed} passed</span>'
-        f'<span class="fail">{card.failed} failed</span>'
-        f'<span class="error">{card.errors} could not be run</span></p>',
-        f'<p class="meta">validation {card.elapsed_s:.1f} s ({card.n_requests} distinct '
-        f"simulations), figures {render_s:.1f} s; generated {now}</p>",
-        '<table class="summary"><tr><th>system</th><th>observations</th><th>pass</th>'
-        "<th>fail</th><th>error</th></tr>", *rows, "</table>",
-        *_failure_index(card, grouped, reasons),
-        _filter_bar(grouped),
-    ]
-    if ensemble is not None:
-        head.append(f'<p class="meta">robustness: {_esc(ensemble.summary())}; each verdict '
-                    "shows the fraction of members that pass</p>")
-    if card.quantitative:
-        median = card.median_fold_error
-        head.append(f'<p class="meta"><a href="#quantitative">{len(card.quantitative)} '
-                    "quantitative observations</a>, median fold error "
-                    f'{"n/a" if median is None else format_value(median)}</p>')
-    return "\n".join(head + body + [f"<script>{_FILTER_JS}</script>", "</body></html>"])
-
-
-def _failure_index(card: Scorecard, grouped, reasons: Mapping[str, str]) -> list[str]:
-    """The failures (then the errors) first: one line each, linking to its card."""
-    bad = [(g, pw, r) for g in GROUPS for pw, rs in grouped.get(g, {}).items() for r in rs
-           if r.status != "PASS"]
-    if not bad:
-        return ['<h2 id="failures">No failures</h2>']
-    bad.sort(key=lambda t: t[2].status != "FAIL")
-    out = [f'<h2 id="failures">Failures first: {card.failed} failed, {card.errors} could not '
-           'be run</h2>', '<ul class="failidx">']
-    for g, pw, r in bad:
-        why = r.detail if r.status == "FAIL" else (r.error or "")
-        tag = ' <span class="meta">(model-side reason given)</span>' if r.id in reasons else ""
-        out.append(f'<li><a href="#obs-{_esc(r.id)}"><span class="{r.status.lower()}">'
-                   f'{r.status}</span> {_esc(r.id)}</a> <span class="meta">{_esc(g)} / '
-                   f'{_esc(pw)}</span>: {_esc(why[:160])}{"..." if len(why) > 160 else ""}'
-                   f"{tag}</li>")
-    out.append("</ul>")
-    return out
-
-
-def _filter_bar(grouped) -> str:
-    systems = "".join(f"<option>{_esc(g)}</option>" for g in GROUPS if g in grouped)
-    pathways = "".join(f"<option>{_esc(p)}</option>" for p in PATHWAYS
-                       if any(p in grouped[g] for g in grouped))
-    return ('<div class="filter" id="filter">search <input id="f-q" type="search" '
-            'placeholder="id, claim, readout"> verdict <select id="f-status"><option value="">'
-            'all</option><option>PASS</option><option>FAIL</option><option>ERROR</option>'
-            f'</select> seed system <select id="f-system"><option value="">all</option>{systems}'
-            f'</select> pathway <select id="f-pathway"><option value="">all</option>{pathways}'
-            '</select> <span id="f-count" class="meta"></span></div>')
-
-
-# Client-side search and filter over the observation cards (no network, no library).
-_FILTER_JS = """
-(function(){
-  var q=document.getElementById('f-q'), st=document.getElementById('f-status'),
-      sy=document.getElementById('f-system'), pw=document.getElementById('f-pathway'),
-      count=document.getElementById('f-count');
-  if(!q){return;}
-  var cards=[].slice.call(document.querySelectorAll('.obs'));
-  function apply(){
-    var words=q.value.toLowerCase().split(/\\s+/).filter(Boolean), n=0;
-    cards.forEach(function(c){
-      var ok=(!st.value||c.dataset.status===st.value)&&(!sy.value||c.dataset.system===sy.value)
-        &&(!pw.value||c.dataset.pathway===pw.value)
-        &&words.every(function(w){return c.dataset.words.indexOf(w)>=0;});
-      c.style.display=ok?'':'none'; if(ok){n++;}
-    });
-    [].forEach.call(document.querySelectorAll('table.quant tr[data-status]'),function(r){
-      var ok=(!st.value||r.dataset.status===st.value)
-        &&words.every(function(w){return r.dataset.words.indexOf(w)>=0;});
-      r.style.display=ok?'':'none';
-    });
-    [].forEach.call(document.querySelectorAll('h3.pw'),function(h){
-      var e=h.nextElementSibling, any=false;
-      while(e&&e.classList.contains('obs')){if(e.style.display!=='none'){any=true;}e=e.nextElementSibling;}
-      h.style.display=any?'':'none';
-    });
-    count.textContent=n+' of '+cards.length+' observations shown';
-  }
-  [q,st,sy,pw].forEach(function(el){el.addEventListener('input',apply);});
-  apply();
-})();
-"""
+    return _environment().get_template("report.html").render(
+        title=title, render_s=render_s, now=_dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+        totals={"n": len(card.results), "passed": card.passed, "failed": card.failed,
+                "errors": card.errors, "elapsed_s": card.elapsed_s,
+                "n_requests": card.n_requests},
+        systems=systems, failures=_failures(grouped, reasons),
+        filter_pathways=[p for p in PATHWAYS if any(p in grouped[g] for g in grouped)],
+        ensemble=ensemble, quantitative=quantitative, comparison=comparison,
+        analyses=[{"title": a[0], "text": a[1], "png": a[2], "table": a[3]}
+                  for a in analyses or ()],
+        file_problems=[p for p in card.problems if p.item is None],
+        network_png=network_png)
 
 
 def write_report(card: Scorecard, out_dir: str | Path, reasons: Mapping[str, str] | None = None,
                  kb=None, network: bool = True, ensemble=None, analyses=None,
-                 comparison=None) -> Path:
+                 comparison=None, html: str | None = None) -> Path:
     """Write ``out_dir/index.html`` and ``out_dir/scorecard.json``; return the HTML path.
 
     ``reasons`` maps observation ids to model-side reasons for failing; by default they are
-    read from the package's ``data/failure_reasons.yaml`` when it exists.
+    read from the package's ``data/failure_reasons.yaml`` when it exists. ``html``: the page
+    already rendered by :func:`render_html` with the same arguments (else rendered here).
     """
     if reasons is None:
         reasons, _ = load_failure_reasons()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     page = out / "index.html"
-    text = render_html(card, reasons, kb=kb, network=network, ensemble=ensemble,
-                       analyses=analyses, comparison=comparison)
+    text = html if html is not None else render_html(
+        card, reasons, kb=kb, network=network, ensemble=ensemble, analyses=analyses,
+        comparison=comparison)
     doc = card.as_dict()
     if ensemble is not None:
         doc["ensemble"] = ensemble.as_dict()
