@@ -5,11 +5,12 @@ The README's ```sh blocks are parsed (continuation lines joined, comments droppe
 ``examples/`` (so its outputs land there), with the same arguments, and must exit 0 and
 write the files it names. A command that reads what an earlier README command writes
 (``petab llh problem/...`` after ``petab export --out problem/``) runs that one first, in
-the same folder. The expensive ones run unchanged but are marked ``slow`` (times on the
-loaded 2-core reference machine): fit --starts 20 (about 7 min), sensitivity, screen,
-ensemble --members 200 and report --ensemble 20 (minutes each), and every ``validate`` of
-the whole curated suite (1-4 min each: plain, --parameter-set, --formalism both, --ensemble
-50); ``validate --observations examples/my_findings.yaml`` runs in the default suite. ``make`` lines are checked to name a
+the same folder. The expensive ones run unchanged but are marked ``heavy``, opt-in with
+``pytest -m heavy tests/cli`` (times on the loaded 2-core reference machine): fit --starts
+20 (about 7 min), sensitivity, screen, ensemble --members 200 and report --ensemble 20
+(minutes each), and every ``validate`` of the whole curated suite (1-4 min each: plain,
+--parameter-set, --formalism both, --ensemble 50); ``validate --observations
+examples/my_findings.yaml`` runs in the default suite. ``make`` lines are checked to name a
 Makefile target; ``make serve`` (a server) is covered by tests/web.
 """
 
@@ -32,7 +33,7 @@ README = ROOT / "README.md"
 EXAMPLES = ROOT / "examples"
 PREFIX = ".venv/bin/cytonet"
 
-# commands that run unchanged but marked slow: their first word
+# commands that run unchanged but marked heavy (opt-in): their first word
 SLOW = {"fit", "sensitivity", "screen", "ensemble", "report"}
 # flags whose value is a file or folder the command writes
 OUTPUT_FLAGS = {"--plot", "--sbml", "--antimony", "--out", "-o", "--output", "--csv"}
@@ -80,7 +81,7 @@ COMMANDS = _cytonet_commands()
 
 def _params() -> list:
     return [pytest.param(i, id=f"{i:02d}-" + "_".join(args[:3]),
-                         marks=[pytest.mark.slow] if _is_slow(args) else [])
+                         marks=[pytest.mark.heavy] if _is_slow(args) else [])
             for i, args in enumerate(COMMANDS)]
 
 

@@ -3,7 +3,7 @@
 Each reader (YAML text, quantities, experiments, observations, PEtab tables) is fuzzed
 with mostly well-shaped inputs whose leaves are hostile (NaN, inf, huge integers, wrong
 types, broken units, nested containers). The default run tries a few hundred cases per
-reader; the ``slow`` run 10,000 per reader. Only :class:`cytonet.errors.CytonetError`
+reader; the ``heavy`` run (opt-in, ``-m heavy``) 10,000 per reader. Only :class:`cytonet.errors.CytonetError`
 may come out; anything else (TypeError, RecursionError, pint's errors...) fails the test.
 """
 
@@ -155,7 +155,7 @@ def test_yaml_reader(text):
     check_yaml(text)
 
 
-@pytest.mark.slow
+@pytest.mark.heavy
 @fuzz(SLOW)
 @given(yaml_text)
 def test_yaml_reader_10k(text):
@@ -168,7 +168,7 @@ def test_quantity_reader(text, kind):
     check_quantity(text, kind)
 
 
-@pytest.mark.slow
+@pytest.mark.heavy
 @fuzz(SLOW)
 @given(quantity_text() | leaf, st.sampled_from(["time", "concentration", "percent", None]))
 def test_quantity_reader_10k(text, kind):
@@ -181,7 +181,7 @@ def test_experiment_reader(catalog, obj):
     check_experiment(obj)
 
 
-@pytest.mark.slow
+@pytest.mark.heavy
 @fuzz(SLOW)
 @given(experiment)
 def test_experiment_reader_10k(catalog, obj):
@@ -194,7 +194,7 @@ def test_observation_reader(catalog, items):
     check_observations(items)
 
 
-@pytest.mark.slow
+@pytest.mark.heavy
 @fuzz(SLOW)
 @given(st.lists(observation, min_size=1, max_size=2) | values)
 def test_observation_reader_10k(catalog, items):
@@ -247,7 +247,7 @@ def test_petab_reader(petab_tables, edits):
     check_petab(petab_tables, edits)
 
 
-@pytest.mark.slow
+@pytest.mark.heavy
 @fuzz(SLOW)
 @given(petab_edits)
 def test_petab_reader_10k(petab_tables, edits):
