@@ -188,13 +188,61 @@ def test_omex_holds_sbml_sedml_and_manifest(il11_omex):
     assert doc.getNumDataGenerators() == 2 * (1 + len(IL11_READOUTS))
 
 
+def test_absent_species_are_what_the_cells_cannot_make(model):
+    """Before the stimulus the cells hold no IL-11 or anything made from it; with the
+    mixing on, the bolus reaches the medium and the receptor, and absent ones remain."""
+    from cytonet.experiments.combine import absent_species
+    from cytonet.experiments.plan import prestimulus_values, stimulated_values
+
+    (_, exp), _ = load_il11()
+    pre = prestimulus_values(model, exp)
+    absent = set(absent_species(model, {**pre, "k_mix_medium": 0.0}))
+    assert {"IL11_m", "IL11_IL11RA", "IL11_IL11RA_gp2_act", "IL7_m", "STAT5_p"} <= absent
+    # what the cells hold, or make from what they hold, is not absent
+    assert not absent & {"IL11RA", "STAT3_c", "STAT3_p", "SOCS3_mRNA", "IL6R"}
+    # the same cells with the IL-11 bolus mixing in: the IL-11 arm is reachable
+    dose = model.interface.dose_species["IL11"]
+    mixing = set(absent_species(model, {**pre, dose: stimulated_values(model, exp)[dose],
+                                         "k_mix_medium": 1.0}))
+    assert not mixing & {"IL11_m", "IL11_IL11RA", "IL11_IL11RA_gp2_act"}
+    assert {"IL7_m", "STAT5_p"} <= mixing
+    # the shared simulator is left as it was: cytonet.run gives the same numbers after
+    times = np.linspace(0.0, 3600.0, 3)
+    before = cytonet.run(exp, readouts=["phospho:STAT3"], times=times)["value"].to_numpy()
+    absent_species(model, {**pre, "k_mix_medium": 0.0})
+    after = cytonet.run(exp, readouts=["phospho:STAT3"], times=times)["value"].to_numpy()
+    np.testing.assert_array_equal(before, after)
+
+
+def load_il11():
+    from cytonet.cli.simulate import load_experiments
+    return load_experiments(IL11_README)
+
+
+def test_omex_holds_absent_species_at_zero_through_their_ids(il11_omex, model):
+    """Each phase starts with the species the cells cannot make at 0 (rounding residue
+    would otherwise reach the stimulus, where libRoadRunner scales a scalar absolute
+    tolerance by the start value); targets address the SBML's own ids."""
+    import libsedml
+    with zipfile.ZipFile(il11_omex) as z:
+        doc = libsedml.readSedMLFromString(z.read("simulation.sedml").decode())
+    rt = doc.getTask("experiment_test")
+    zeros = {}
+    for c in rt.getListOfTaskChanges():
+        (sid,) = re.findall(r"@id='([^']+)'", c.getTarget())
+        if libsedml.formulaToString(c.getMath()) == "0":
+            zeros[sid] = c.getTarget()
+    assert {"IL11_m", "IL11_IL11RA", "IL11_IL11RA_gp", "IL7_m", "STAT5_p"} <= set(zeros)
+    assert all(sid in model.network.species for sid in zeros)
+    assert "IL11RA" not in zeros and "IL11_dose" not in zeros  # held / the bolus
+
+
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="open: Tellurium's generated run stops with a CVODE "
-                   "error-test failure in one of the phases (cytonet retries such runs with "
-                   "tighter tolerances; the SED-ML cannot); to be fixed before this lands")
 def test_omex_runs_in_tellurium_like_cytonet(il11_omex):
     """The README's IL-11 question, run by Tellurium's own SED-ML runner from the archive,
-    matches ``cytonet.run`` within 1e-4 relative on every readout."""
+    matches ``cytonet.run`` within 1e-4 relative on every readout: at each time point
+    ``|theirs - ours| <= 1e-4 * max(|ours|, 1e-2 * scale)``, ``scale`` the readout's largest
+    value over the time course (the floor only matters for values below 1 % of it)."""
     te = pytest.importorskip("tellurium", reason="tellurium (extra 'interop') not installed")
     from cytonet.cli.simulate import load_experiments
 
@@ -213,9 +261,9 @@ def test_omex_runs_in_tellurium_like_cytonet(il11_omex):
             ours = df[df["readout"] == ro]["value"].to_numpy()
             theirs = np.ravel(out[f"ro{k}_{name}"])[-n:]
             scale = np.abs(ours).max()
-            assert scale > 0
-            np.testing.assert_allclose(theirs, ours, rtol=1e-4, atol=1e-4 * scale,
-                                       err_msg=f"{name}: {ro}")
+            assert scale > 0 and np.all(np.isfinite(theirs))
+            rel = np.abs(theirs - ours) / np.maximum(np.abs(ours), 1e-2 * scale)
+            assert rel.max() <= 1e-4, (name, ro, float(rel.max()), times[rel.argmax()])
         # the stimulus did something: pSTAT3 rises after IL-11
         p = np.ravel(out[f"ro1_{name}"])[-n:]
         assert p.max() > 1.5 * p[0]

@@ -18,14 +18,27 @@
 * :func:`write_omex`: a COMBINE archive (python-libcombine) with both and a manifest.
 
 The pre-equilibration is a long pre-simulation (not a SED-ML steady-state task, which
-libRoadRunner's solvers do not reach reliably on this model); its length is
-``pre_equilibration_s`` (default 40 days, rounded up to whole phases), after which the
-cells of the README's questions are at their steady state to better than 1e-6.
+libRoadRunner's solvers do not reach on this model: NLEQ2 finds the Jacobian singular,
+its Newton solvers stop above their threshold); its length is ``pre_equilibration_s``
+(default 40 days, rounded up to whole phases), after which the cells of the README's
+questions are at their steady state to better than 1e-6.
+
+Each phase starts with the species the cells cannot make (:func:`absent_species`: IL-11
+and its complexes before IL-11 is added, the IL-7 arm in cells without IL-7, ...) set to
+0, their exact value. Without it the stimulus phase fails in Tellurium: CVODE's dense
+linear solves leave rounding residue (~1e-36 nM) in those species over the days of
+pre-equilibration, and libRoadRunner turns a scalar absolute tolerance (KISAO:0000211,
+all SED-ML can state) into one per species scaled by its value at each restart, so a
+species at 1e-36 gets 1e-48 and the error test cannot pass once the stimulus makes it
+grow. The changes address the species as ``descendant::*[@id=...]``: Tellurium sets that
+as the current value, while a ``listOfSpecies`` target becomes an initial-value change
+that regenerates the model (seconds per change and phase).
 """
 
 from __future__ import annotations
 
-__all__ = ["baseline", "baseline_sbml", "sedml_document", "write_omex", "readout_formula",
+__all__ = ["baseline", "baseline_sbml", "absent_species", "sedml_document", "write_omex",
+           "readout_formula",
            "PRE_EQUILIBRATION_S", "SEDML_LEVEL", "SEDML_VERSION"]
 
 import math
@@ -93,6 +106,53 @@ def baseline_sbml(model=None) -> str:
     b = baseline(sim.model)
     return to_sbml(sim.model.network, values=b.values, initial=b.initial,
                    catalog=sim.model.catalog)
+
+
+def absent_species(model, values: dict[str, float], base: Baseline | None = None,
+                   seed: int = 0) -> tuple[str, ...]:
+    """Species the cells set up by ``values`` (changes to ``base``: parameter values and
+    species' start values) cannot hold before the stimulus: zero at the start and produced
+    by no reaction whose rate is non-zero from the species they do hold (a fixpoint over
+    the network; each rate is evaluated at random positive values of the species held,
+    so only a rate that is zero whatever they are counts as zero). Their exact value is 0
+    throughout the pre-equilibration; a solver's is rounding residue (~1e-36 nM after
+    days of CVODE's dense linear solves)."""
+    sim = _simulator(model)
+    model, be = sim.model, sim.backend
+    if "reaction_rates" not in be.capabilities:
+        raise CytonetError(f"the {be.name} backend cannot evaluate reaction rates")
+    base = base or baseline(model)
+    net = model.network
+    start = {**base.initial, **{k: v for k, v in values.items() if k in net.species}}
+    params = {k: v for k, v in {**base.values, **values}.items() if k not in net.species}
+    floating = list(be.model.getFloatingSpeciesIds())
+    held = {sid for sid in net.species if start.get(sid, 0.0) != 0.0}
+    fixed = [sid for sid in net.species if sid not in floating]
+    saved_state = be.get_state()
+    saved = dict(zip(list(params) + fixed,
+                     be.get_values(list(params) + [f"[{sid}]" for sid in fixed]), strict=True))
+    rng = np.random.default_rng(seed)
+    try:
+        be.set_values(params)
+        be.set_values({sid: start.get(sid, 0.0) for sid in net.species
+                       if sid not in floating})
+        while True:
+            x = np.where([sid in held for sid in floating],
+                         rng.uniform(0.5, 2.0, len(floating)), 0.0)
+            be.set_rhs_state(x)
+            rates = be.reaction_rates()
+            grown = set()
+            for rx in net.reactions:
+                r = rates[rx.id]
+                side = rx.products if r > 0 else rx.reactants if r < 0 else {}
+                grown.update(sid for sid in side if sid not in held)
+            if not grown:
+                break
+            held |= grown
+    finally:
+        be.set_values(saved)
+        be.set_state(saved_state)
+    return tuple(sid for sid in net.species if sid not in held)
 
 
 # ------------------------------------------------------------------------- SED-ML
@@ -240,6 +300,20 @@ def sedml_document(model, experiments: list[tuple[str, Experiment]], readouts: l
         st.setTask(task.getId())
         st.setOrder(1)
         stim[_MIX] = model.network.parameters[_MIX].value
+        # species these cells cannot make are exactly 0 until the stimulus: held there
+        # at each phase's start, so no rounding residue reaches the stimulus phase, where
+        # libRoadRunner (Tellurium) would scale a scalar absolute tolerance by it
+        absent = {sid: 0.0 for sid in absent_species(model, pre, base)
+                  if sid not in stim and sid not in iface.released_species}
+        for sid in sorted(absent):
+            sv = rt.createTaskChange()
+            sv.setModelReference(m.getId())
+            # the element by its id: the same species, which Tellurium sets as the
+            # current value (its listOfSpecies form becomes an initial-value change
+            # that regenerates the model, seconds per change and phase)
+            sv.setTarget(f"/sbml:sbml/sbml:model/descendant::*[@id='{sid}']")
+            sv.setRange("phase")
+            _ok(sv.setMath(_math("0", f"the start value of {sid}")), f"set the change of {sid}")
         for sid, v in sorted(stim.items()):
             before, v = float(pre.get(sid, reference.get(sid, 0.0))), float(v)
             released = sid in iface.released_species

@@ -37,7 +37,8 @@ class RoadRunnerBackend(AbstractBackend):
     """libRoadRunner (CVODE, LLVM JIT). ``sbml`` is SBML text or a file path."""
 
     name = "roadrunner"
-    capabilities = frozenset({"integrate", "rhs", "parameter_vector", "rate_rules"})
+    capabilities = frozenset({"integrate", "rhs", "parameter_vector", "rate_rules",
+                              "reaction_rates"})
 
     def __init__(self, sbml: str, rtol: float = 1e-8, atol: float = 1e-12,
                  max_steps: int = 200000):
@@ -94,6 +95,11 @@ class RoadRunnerBackend(AbstractBackend):
         m = self.model
         m.setFloatingSpeciesConcentrations(x)
         return np.asarray(m.getFloatingSpeciesConcentrationRates(), dtype=float)
+
+    def reaction_rates(self) -> dict[str, float]:
+        """Each reaction's rate (amount / s) at the current state and values."""
+        m = self.model
+        return dict(zip(m.getReactionIds(), map(float, m.getReactionRates()), strict=True))
 
     def rule_ids(self) -> list[str]:
         return list(self._rate_rule_ids)
