@@ -36,7 +36,7 @@ PREFIX = ".venv/bin/cytonet"
 # commands that run unchanged but marked heavy (opt-in): their first word
 SLOW = {"fit", "sensitivity", "screen", "ensemble", "report"}
 # flags whose value is a file or folder the command writes
-OUTPUT_FLAGS = {"--plot", "--sbml", "--antimony", "--out", "-o", "--output", "--csv"}
+OUTPUT_FLAGS = {"--plot", "--sbml", "--omex", "--antimony", "--out", "-o", "--output", "--csv"}
 
 
 def sh_commands(text: str) -> list[list[str]]:
