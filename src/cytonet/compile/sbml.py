@@ -445,29 +445,25 @@ def validate_sbml(sbml: str) -> list[str]:
     """libsbml consistency check of SBML text (or a file path); the error messages
     (warnings excluded, units checked separately by :func:`unit_warnings`)."""
     import libsbml
-    doc = _read(sbml)
-    doc.setConsistencyChecks(libsbml.LIBSBML_CAT_UNITS_CONSISTENCY, False)
-    doc.checkConsistency()
-    errs = []
-    for i in range(doc.getNumErrors()):
-        e = doc.getError(i)
-        if e.getSeverity() >= libsbml.LIBSBML_SEV_ERROR:
-            errs.append(f"line {e.getLine()}: {e.getMessage().strip()}")
-    return errs
+    return _findings(sbml, units=False,
+                     keep=lambda e: e.getSeverity() >= libsbml.LIBSBML_SEV_ERROR)
 
 
 def unit_warnings(sbml: str) -> list[str]:
     """libsbml's unit-consistency findings (any severity) for SBML text or a file path."""
     import libsbml
+    return _findings(sbml, units=True,
+                     keep=lambda e: e.getCategory() == libsbml.LIBSBML_CAT_UNITS_CONSISTENCY)
+
+
+def _findings(sbml: str, units: bool, keep) -> list[str]:
+    """``line N: message`` for each libsbml consistency finding that ``keep`` accepts."""
+    import libsbml
     doc = _read(sbml)
-    doc.setConsistencyChecks(libsbml.LIBSBML_CAT_UNITS_CONSISTENCY, True)
+    doc.setConsistencyChecks(libsbml.LIBSBML_CAT_UNITS_CONSISTENCY, units)
     doc.checkConsistency()
-    out = []
-    for i in range(doc.getNumErrors()):
-        e = doc.getError(i)
-        if e.getCategory() == libsbml.LIBSBML_CAT_UNITS_CONSISTENCY:
-            out.append(f"line {e.getLine()}: {e.getMessage().strip()}")
-    return out
+    errors = (doc.getError(i) for i in range(doc.getNumErrors()))
+    return [f"line {e.getLine()}: {e.getMessage().strip()}" for e in errors if keep(e)]
 
 
 def to_antimony(sbml: str) -> str:
