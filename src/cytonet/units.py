@@ -14,6 +14,7 @@ __all__ = ["ureg", "Q_", "parse_quantity", "parse_times", "to_seconds", "to_mola
 
 import math
 import re
+from dataclasses import replace
 from functools import lru_cache
 
 import numpy as np
@@ -74,7 +75,7 @@ def parse_quantity(value: object, *, where: Problem | None = None, kind: str | N
     loc = where or Problem("")
 
     def fail(msg: str) -> UnitError:
-        return UnitError(Problem(msg, file=loc.file, line=loc.line, item=loc.item, field=loc.field))
+        return UnitError(replace(loc, message=msg))
 
     if isinstance(value, pint.Quantity):
         return _check(_from_pint(value, fail), value, fail, kind, allow_negative)
@@ -162,6 +163,10 @@ def parse_times(value: object, *, where: Problem | None = None) -> np.ndarray:
     cytonet.errors.UnitError: field 'times[1]': cannot read quantity '2 hrs later': expected a number and a unit, e.g. '10 ng/mL', '1 uM', '30 min', '1 %'
     """
     loc = where or Problem("")
+
+    def fail(msg: str, field: str = "times") -> UnitError:
+        return UnitError(replace(loc, message=msg, field=field))
+
     single = isinstance(value, str | int | float | np.number) or (
         isinstance(value, pint.Quantity) and np.ndim(value.magnitude) == 0)
     if single:
@@ -169,40 +174,31 @@ def parse_times(value: object, *, where: Problem | None = None) -> np.ndarray:
     elif isinstance(value, pint.Quantity):
         items = list(value)
     elif isinstance(value, bytes | dict) or not hasattr(value, "__iter__"):
-        raise UnitError(Problem(f"expected times such as ['0 min', '30 min', '2 h'], a pint "
-                                f"Quantity or numbers of seconds; got {type(value).__name__} "
-                                f"{quote(value)}", file=loc.file, line=loc.line,
-                                item=loc.item, field="times"))
+        raise fail(f"expected times such as ['0 min', '30 min', '2 h'], a pint Quantity or "
+                   f"numbers of seconds; got {type(value).__name__} {quote(value)}")
     else:
         items = list(value)
     if not items:
-        raise UnitError(Problem("no times given: expected at least one, e.g. ['0 min', '2 h']",
-                                file=loc.file, line=loc.line, item=loc.item, field="times"))
+        raise fail("no times given: expected at least one, e.g. ['0 min', '2 h']")
     if len(items) > limit("points"):
-        raise UnitError(Problem(f"{len(items)} times is more than {limit('points'):g} "
-                                f"({LIMITS['points'].env}=N raises it)", file=loc.file,
-                                line=loc.line, item=loc.item, field="times"))
+        raise fail(f"{len(items)} times is more than {limit('points'):g} "
+                   f"({LIMITS['points'].env}=N raises it)")
     out = np.empty(len(items))
     for i, x in enumerate(items):
-        at = Problem("", file=loc.file, line=loc.line, item=loc.item,
-                     field="times" if single else f"times[{i}]")
-
-        def fail(msg: str, at: Problem = at) -> UnitError:
-            return UnitError(Problem(msg, file=at.file, line=at.line, item=at.item,
-                                     field=at.field))
+        field = "times" if single else f"times[{i}]"
 
         if isinstance(x, int | float | np.integer | np.floating) and not isinstance(
                 x, bool | np.bool_):
             s = float(x)
             if not math.isfinite(s) or s < 0:
-                raise fail(f"expected a time from 0 on (seconds), got {quote(x)}")
+                raise fail(f"expected a time from 0 on (seconds), got {quote(x)}", field)
         elif isinstance(x, str | pint.Quantity):
-            s = to_seconds(parse_quantity(x, where=at, kind="time"))
+            s = to_seconds(parse_quantity(x, where=replace(loc, field=field), kind="time"))
         else:
             raise fail(f"expected a time such as '30 min', a pint Quantity or a number of "
-                       f"seconds; got {type(x).__name__} {quote(x)}")
+                       f"seconds; got {type(x).__name__} {quote(x)}", field)
         if s > LIMITS["time_s"].default:
-            raise fail(f"time {quote(x)} is longer than a year; is the unit right?")
+            raise fail(f"time {quote(x)} is longer than a year; is the unit right?", field)
         out[i] = s
     return out
 
