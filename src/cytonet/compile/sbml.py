@@ -28,6 +28,7 @@ __all__ = ["to_sbml", "validate_sbml", "unit_warnings", "to_antimony", "species_
 
 import html
 import math
+from collections import Counter
 from functools import lru_cache
 
 from ..errors import CytonetError
@@ -218,15 +219,14 @@ def species_names(net: Network) -> dict[str, str]:
             base[sid] = f"{drug_of(sid)} + {composition(s)}"
         else:
             base[sid] = composition(s)
-    counts: dict[str, int] = {}
-    for name in base.values():
-        counts[name] = counts.get(name, 0) + 1
-    named = {sid: (f"{name} in {net.species[sid].compartment}" if counts[name] > 1 else name)
-             for sid, name in base.items()}
-    counts = {}
-    for name in named.values():
-        counts[name] = counts.get(name, 0) + 1
-    return {sid: (f"{name} ({sid})" if counts[name] > 1 else name) for sid, name in named.items()}
+    named = _unique(base, lambda sid, name: f"{name} in {net.species[sid].compartment}")
+    return _unique(named, lambda sid, name: f"{name} ({sid})")
+
+
+def _unique(names: dict[str, str], label) -> dict[str, str]:
+    """``names`` with each name that occurs more than once replaced by ``label(id, name)``."""
+    counts = Counter(names.values())
+    return {k: (label(k, name) if counts[name] > 1 else name) for k, name in names.items()}
 
 
 def reaction_names(net: Network) -> dict[str, str]:
@@ -239,10 +239,7 @@ def reaction_names(net: Network) -> dict[str, str]:
     for rx in net.reactions:
         word = _TEMPLATE_WORD.get(_reaction_template(net, rx), rx.template or "reaction")
         base[rx.id] = f"{word}: {side(rx.reactants)} -> {side(rx.products)}"
-    counts: dict[str, int] = {}
-    for name in base.values():
-        counts[name] = counts.get(name, 0) + 1
-    return {rid: (f"{name} ({rid})" if counts[name] > 1 else name) for rid, name in base.items()}
+    return _unique(base, lambda rid, name: f"{name} ({rid})")
 
 
 def _reaction_template(net: Network, rx) -> str:

@@ -98,14 +98,14 @@ def baseline(model=None) -> Baseline:
     return Baseline(values, initial)
 
 
-def baseline_sbml(model=None) -> str:
-    """The annotated SBML starting at the generic cells' unstimulated steady state."""
+def baseline_sbml(model=None, base: Baseline | None = None) -> str:
+    """The annotated SBML starting at the generic cells' unstimulated steady state
+    (``base``, when already found)."""
     from ..compile.sbml import to_sbml
 
-    sim = _simulator(model)
-    b = baseline(sim.model)
-    return to_sbml(sim.model.network, values=b.values, initial=b.initial,
-                   catalog=sim.model.catalog)
+    model = _simulator(model).model
+    b = base or baseline(model)
+    return to_sbml(model.network, values=b.values, initial=b.initial, catalog=model.catalog)
 
 
 def absent_species(model, values: dict[str, float], base: Baseline | None = None,
@@ -179,19 +179,17 @@ def readout_formula(model, ro: Readout) -> tuple[list[tuple[str, str]], str]:
     return variables, formula
 
 
-def _target(model, sid: str) -> str:
-    net = model.network
-    if sid in net.species:
-        attr = "initialConcentration"
-        return f"/sbml:sbml/sbml:model/sbml:listOfSpecies/sbml:species[@id='{sid}']/@{attr}"
-    return f"/sbml:sbml/sbml:model/sbml:listOfParameters/sbml:parameter[@id='{sid}']/@value"
-
-
 def _var_target(model, sid: str) -> str:
-    net = model.network
-    if sid in net.species:
+    """XPath of a species or parameter element of the exported SBML."""
+    if sid in model.network.species:
         return f"/sbml:sbml/sbml:model/sbml:listOfSpecies/sbml:species[@id='{sid}']"
     return f"/sbml:sbml/sbml:model/sbml:listOfParameters/sbml:parameter[@id='{sid}']"
+
+
+def _target(model, sid: str) -> str:
+    """XPath of the start value of a species or parameter (a model change's target)."""
+    attr = "initialConcentration" if sid in model.network.species else "value"
+    return f"{_var_target(model, sid)}/@{attr}"
 
 
 def _ok(rc, what):
@@ -376,12 +374,9 @@ def write_omex(path: str | Path, model, experiments: list[tuple[str, Experiment]
 
     from ..outputs import write_atomic
 
-    sim = _simulator(model)
-    model = sim.model
+    model = _simulator(model).model
     base = baseline(model)
-    from ..compile.sbml import to_sbml
-    sbml = to_sbml(model.network, values=base.values, initial=base.initial,
-                   catalog=model.catalog)
+    sbml = baseline_sbml(model, base)
     sedml = sedml_document(model, experiments, readouts, times, base=base, **kw)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
