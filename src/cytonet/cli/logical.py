@@ -79,7 +79,7 @@ def register(subparsers) -> None:
 
 
 def _experiments(path: Path):
-    from .simulate import load_experiments
+    from ..experiments.load import load_experiments
     return load_experiments(path)
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError, Problem
+from .simulate import _at_least
 
 
 def register(subparsers) -> None:
@@ -40,7 +41,7 @@ def register(subparsers) -> None:
                    help="readouts of the SED-ML data generators (default phospho:STAT3)")
     e.add_argument("--until", default="24 h", metavar="TIME",
                    help="time course from t = 0 to this time, with a unit (default 24 h)")
-    e.add_argument("--points", type=int, default=97, metavar="N",
+    e.add_argument("--points", type=_at_least(2), default=97, metavar="N",
                    help="evenly spaced output times over [0, until] (default 97)")
     e.set_defaults(func=run_export)
 
@@ -128,11 +129,9 @@ def run_export(args: argparse.Namespace) -> int:
             check_output_file(path, what=flag)
     experiments = readouts = times = None
     if args.omex:
+        from ..experiments.load import load_experiments
         from ..limits import check_points
-        from .simulate import load_experiments, parse_readouts, parse_time
-        if args.points < 2:
-            raise InputError(Problem(f"expected at least 2 points, got {args.points}",
-                                     item="--points"))
+        from .simulate import parse_readouts, parse_time
         check_points(args.points)
         until = parse_time(args.until)
         experiments = load_experiments(args.experiments)  # bad input answers first

@@ -31,13 +31,10 @@ def default_anchor_file() -> Path:
 
 
 def positive_int(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"expected at least 1, got {n}")
-    return n
+    """A whole number >= 1 (argparse type; :func:`cytonet.cli.simulate._at_least`)."""
+    from .simulate import _at_least
+
+    return _at_least(1)(text)
 
 
 def observation_files(args: argparse.Namespace) -> list[Path]:

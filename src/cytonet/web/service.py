@@ -145,7 +145,7 @@ def form_to_yaml(form: Mapping) -> str:
 
 
 def _load(text: str):
-    from ..cli.simulate import load_experiments
+    from ..experiments.load import load_experiments
 
     if not isinstance(text, str) or not text.strip():
         raise ExperimentError(Problem("the experiment YAML is empty", file=EDITOR_NAME))
