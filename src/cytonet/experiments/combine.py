@@ -345,7 +345,7 @@ def sedml_document(model, experiments: list[tuple[str, Experiment]], readouts: l
             variables, formula = readout_formula(model, ro)
             dg = doc.createDataGenerator()
             dg.setId(f"ro{k}_{eid}")
-            dg.setName(f"{name}: {ro} ({'score' if ro.kind == 'phenotype' else 'nM'})")
+            dg.setName(f"{name}: {ro} ({ro.unit})")
             for vid, target in variables:
                 var = dg.createVariable()
                 var.setId(vid)

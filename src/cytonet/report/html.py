@@ -32,7 +32,6 @@ import datetime as _dt
 import io
 import json
 import math
-import os
 import re
 import time
 from collections.abc import Mapping
@@ -524,6 +523,8 @@ def write_report(card: Scorecard, out_dir: str | Path, reasons: Mapping[str, str
 
 
 def _write_text_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    """One file of the report, through :func:`cytonet.outputs.write_text_atomic` (a seam the
+    fault tests slow down)."""
+    from ..outputs import write_text_atomic
+
+    write_text_atomic(path, text)
