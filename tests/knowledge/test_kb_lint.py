@@ -55,6 +55,19 @@ def test_malformed_yaml_is_one_problem_not_a_crash(data):
     assert len(msgs) == 1 and msgs[0].startswith(str(data.path("drugs"))) and "malformed YAML" in msgs[0]
 
 
+def test_promoter_role_must_be_known_and_on_a_transcribes_edge(data):
+    line = data.edit("interactions", "promoter: joint", "promoter: together",
+                     after="id: ATF4-transcribes-LIF")
+    _has(_lint(data), data.where("interactions", line)
+         + "ATF4-transcribes-LIF: field 'promoter': expected one of 'joint', 'enhancer', got "
+           "'together'")
+    line = data.edit("interactions", "  sign: +", "  promoter: joint\n  sign: +",
+                     after="id: IL6R-binds-IL6ST")
+    _has(_lint(data), data.where("interactions", line)
+         + "IL6R-binds-IL6ST: field 'promoter': a promoter role describes a '+' transcribes "
+           "edge, not a '+' 'binds' edge")
+
+
 # --------------------------------------------------------------------------- unknown names
 def test_unknown_interaction_target(data):
     line = data.edit("interactions", "target: IL6R", "target: IL6RX", after="id: IL6-binds-IL6R")

@@ -68,3 +68,37 @@ def test_phenotype_nodes_follow_their_definition():
         assert abs(m.rules[pid].rate_up - 3600.0 / ph.tau_s) < 1e-9
     # a restraining driver is a brake: proliferation is off with p53 on
     assert all(v == 0 for _st, v in _truth(m, "proliferation", TP53=1))
+
+
+def test_promoter_roles_are_the_ones_the_ode_model_reads():
+    """LIF: PERK/ATF4 and MEK/ERK act jointly, p53 is an enhancer (interactions.yaml);
+    the logical rule and the ODE rate law both come from Knowledge.promoter_roles."""
+    import dataclasses
+
+    import pytest
+
+    from cytonet.compile.model import build_network
+    from cytonet.compile.parameters import load_parameters
+
+    kb = load_knowledge()
+    m = compile_logical(kb)
+    lif = m.rules["LIF_mRNA"]
+    off = {"STAT3": 0, "RELA": 0, "EPAS1": 0, "ESR1": 0}
+    # one of the two joint inputs is not enough, both are
+    assert all(v == 0 for _st, v in _truth(m, "LIF_mRNA", ATF4=1, MAPK1=0, **off))
+    assert all(v == 0 for _st, v in _truth(m, "LIF_mRNA", ATF4=0, MAPK1=1, **off))
+    assert all(v == 1 for _st, v in _truth(m, "LIF_mRNA", ATF4=1, MAPK1=1))
+    # an enhancer cannot switch a Boolean promoter: it is noted, not in the logic
+    assert "TP53" not in expr_vars(lif.expr) and "TP53-transcribes-LIF" in lif.note
+    net = build_network(kb, load_parameters())
+    law = next(r for r in net.reactions if r.id == "tx_LIF").rate
+    assert "w_ATF4_MAPK1_LIF" in law and "e0_TP53_LIF" in law and "TP53_active" in law
+    # re-curate ATF4 and MAPK1 as acting alone: the logical rule ORs them, and the ODE
+    # compiler refuses a promoter that no longer matches its terms instead of ignoring it
+    alone = dataclasses.replace(kb, interactions=[
+        dataclasses.replace(it, promoter=None) if it.id in ("ATF4-transcribes-LIF",
+                                                           "MAPK1-transcribes-LIF") else it
+        for it in kb.interactions])
+    assert all(v == 1 for _st, v in _truth(compile_logical(alone), "LIF_mRNA", ATF4=1, MAPK1=0))
+    with pytest.raises(KeyError, match="LIF: the curated transcription factors acting alone"):
+        build_network(alone, load_parameters())

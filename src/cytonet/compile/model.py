@@ -586,18 +586,29 @@ class _Builder:
                 terms.append(f"{w} * {tfs}^2 / ({K}^2 + {tfs}^2)")
                 realized.append(iid)
             promoter = " + ".join(terms)
-            if gene == "LIF":
-                # glucose deprivation: PERK/ATF4 and MEK/ERK act together at the LIF promoter
-                K1, K2 = self.p("K_ATF4_LIF"), self.p("K_MAPK1_LIF")
-                promoter += (f" + {self.p('w_ATF4_MAPK1_LIF')} * (ATF4_c^2 / ({K1}^2 + ATF4_c^2)) * "
-                             f"(ERK_p^2 / ({K2}^2 + ERK_p^2))")
-                realized += ["ATF4-transcribes-LIF", "MAPK1-transcribes-LIF"]
-                # p53 acts through a response element in the LIF gene as an enhancer that
-                # scales promoter output (Hu et al. 2007)
-                Kp = self.p("K_TP53_LIF")
-                promoter = (f"({promoter}) * ({self.p('e0_TP53_LIF')} + "
-                            f"TP53_active^2 / ({Kp}^2 + TP53_active^2))")
-                realized.append("TP53-transcribes-LIF")
+            roles = self.kb.promoter_roles(gene)
+            alone = {iid for _tf, iid in roles["alone"]}
+            listed = {iid for _tf, iid in inputs if "-transcribes-" in iid}
+            if alone != listed:
+                raise KeyError(f"{gene}: the curated transcription factors acting alone "
+                               f"({', '.join(sorted(alone)) or 'none'}) differ from the "
+                               f"model's promoter terms ({', '.join(sorted(listed)) or 'none'})")
+            if roles["joint"]:
+                # inputs that act together (records.Interaction.promoter): one term that
+                # needs all of them, e.g. PERK/ATF4 with MEK/ERK at LIF
+                tfs = [tf for tf, _iid in roles["joint"]]
+                factors = []
+                for tf in tfs:
+                    K, x = self.p(f"K_{tf}_{gene}"), TF_SPECIES[tf]
+                    factors.append(f"({x}^2 / ({K}^2 + {x}^2))")
+                promoter += f" + {self.p('w_' + '_'.join(tfs) + '_' + gene)} * " + " * ".join(factors)
+                realized += [iid for _tf, iid in roles["joint"]]
+            for tf, iid in roles["enhancer"]:
+                # an enhancer scales the promoter's output (p53 at LIF, Hu et al. 2007)
+                K, x = self.p(f"K_{tf}_{gene}"), TF_SPECIES[tf]
+                promoter = (f"({promoter}) * ({self.p(f'e0_{tf}_{gene}')} + "
+                            f"{x}^2 / ({K}^2 + {x}^2))")
+                realized.append(iid)
             # native promoter x expression level, plus a transgene (overexpression): a
             # constitutive promoter at tg_X times the gene's basal promoter activity
             transcription = (f"(expr_{gene} * ({promoter}) + tg_{gene} * {self.p(f'b_{gene}')})")

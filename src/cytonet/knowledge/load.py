@@ -161,6 +161,8 @@ def _read_sources(path: Path, col: _Collector) -> dict[str, Source]:
 
 #: drug mechanisms simulated as binding (the drug is a species that sequesters its target)
 SEQUESTERING_MECHANISMS = ("neutralizing antibody", "ligand trap")
+#: roles of a transcription factor at a promoter beside the default (alone), records.Interaction
+PROMOTER_ROLES = ("joint", "enhancer")
 #: per-target binding fields of a sequestering drug (see :class:`DrugTarget`)
 KINETIC_FIELDS = ("kon_per_M_s", "koff_per_s", "measured", "kinetics_note")
 #: koff must equal kon x Kd within this relative tolerance (rounding of stored values)
@@ -294,7 +296,7 @@ def read_knowledge(data_dir: str | Path = DATA_DIR) -> tuple[Knowledge, list[Pro
     interactions: list[Interaction] = []
     for obj, iid, item in _items(d / "interactions.yaml", col, "id",
                                     {"id", "source", "target", "sign", "mechanism", "evidence",
-                               "context", "note"}):
+                               "context", "note", "promoter"}):
         src = col.require(obj, "source", item)
         tgt = col.require(obj, "target", item)
         sign = obj.get("sign")
@@ -319,10 +321,21 @@ def read_knowledge(data_dir: str | Path = DATA_DIR) -> tuple[Knowledge, list[Pro
             col.add(f"expected a context id or a list of them, got {quote(ctx)}", obj, item,
                     "context")
             ctx = []
+        promoter = obj.get("promoter")
+        if promoter is not None:
+            if promoter not in PROMOTER_ROLES:
+                col.add(f"expected one of {', '.join(map(repr, PROMOTER_ROLES))}, got "
+                        f"{quote(promoter)}", obj, item, "promoter")
+                promoter = None
+            elif mech != "transcribes" or sign != "+":
+                col.add(f"a promoter role describes a '+' transcribes edge, not a {sign!r} "
+                        f"{mech!r} edge", obj, item, "promoter")
+                promoter = None
         if None in (iid, src, tgt, mech) or sign not in ("+", "-"):
             continue
         interactions.append(Interaction(id=iid, source=src, target=tgt, sign=sign, mechanism=mech,
-                                        evidence=tuple(evs), context=tuple(ctx), line=line_of(obj)))
+                                        evidence=tuple(evs), context=tuple(ctx), line=line_of(obj),
+                                        promoter=promoter))
     problems += col.problems
 
     # drugs

@@ -102,6 +102,10 @@ class Interaction:
     evidence: tuple[Evidence, ...]
     context: tuple[str, ...] = ()
     line: int | None = None
+    #: how a ``transcribes`` input acts at its promoter: None (alone: one additive term that
+    #: suffices by itself), ``joint`` (one term with the gene's other ``joint`` inputs: all
+    #: are needed) or ``enhancer`` (scales the promoter's output: neither needed nor enough)
+    promoter: str | None = None
 
     @property
     def sign_value(self) -> int:
@@ -196,3 +200,14 @@ class Knowledge:
             if it.id == iid:
                 return it
         raise KeyError(iid)
+
+    def promoter_roles(self, gene: str) -> dict[str, list[tuple[str, str]]]:
+        """The transcription factors of ``gene`` by their role at its promoter
+        (``Interaction.promoter``): ``{"alone": [...], "joint": [...], "enhancer": [...]}``,
+        each a list of (factor, interaction id) in curated order. The ODE and the logical
+        compilers both read it, so the two models share one promoter logic."""
+        roles: dict[str, list[tuple[str, str]]] = {"alone": [], "joint": [], "enhancer": []}
+        for it in self.interactions:
+            if it.target == gene and it.mechanism == "transcribes" and it.sign == "+":
+                roles[it.promoter or "alone"].append((it.source, it.id))
+        return roles

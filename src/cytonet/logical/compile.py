@@ -20,6 +20,9 @@ Rules come from the interactions' signs and mechanisms, never from a finding:
   its own inhibitor directly), attenuate rather than switch: they are recorded on the rule
   (``note``) and left out of its logic, since a Boolean switch cannot express attenuation;
   delayed negative feedback (through transcription) is kept;
+- a promoter follows the curated roles of its transcription factors (``promoter`` in
+  interactions.yaml, read by the ODE compiler too): factors acting alone are OR-ed, ``joint``
+  factors form one AND term, an ``enhancer`` (it scales output) is noted, not a switch;
 - conditions (glucose, oxygen, mannose, estradiol) and stimuli are input nodes;
 - phenotypes combine their drivers' nodes: ``any`` -> OR, ``all`` -> AND, ``groups`` -> AND
   over groups of OR; a restraining driver (a brake) is AND NOT.
@@ -110,8 +113,17 @@ def compile_logical(kb: Knowledge | None = None) -> LogicalModel:
         # ---- expression: mRNA, amount, secretion
         tfs = [(it, s) for it, s in inc if it.mechanism == "transcribes"]
         if tfs:
-            add(f"{sym}_mRNA", " | ".join(sorted({active(s) for _it, s in tfs})), "mRNA", sym,
-                [it.id for it, _s in tfs])
+            # the promoter logic the ODE model reads too (Knowledge.promoter_roles): inputs
+            # that act alone are OR-ed, ``joint`` inputs form one AND term, an enhancer
+            # scales output and cannot switch a Boolean promoter (recorded in the note)
+            terms = sorted({active(s) for it, s in tfs if it.promoter is None})
+            joint = sorted({active(s) for it, s in tfs if it.promoter == "joint"})
+            if joint:
+                terms.append(f"({' & '.join(joint)})" if len(joint) > 1 else joint[0])
+            mnotes = [f"{it.id}: an enhancer scales the promoter's output, not expressed as a "
+                      f"switch" for it, _s in tfs if it.promoter == "enhancer"]
+            add(f"{sym}_mRNA", " | ".join(terms) if terms else "0", "mRNA", sym,
+                [it.id for it, _s in tfs if it.promoter != "enhancer"], note="; ".join(mnotes))
             nodes_of[sym]["mRNA"] = f"{sym}_mRNA"
         trl = [(it, s) for it, s in inc if it.mechanism == "translates"]
         pos = [(it, s) for it, s in inc if it.sign == "+" and it.mechanism in ACTIVATING
