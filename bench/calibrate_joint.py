@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/calibrate_joint.py [--top 20] [--starts 2] [--max-iter 15]
         [--out build/joint] [--observations FILE ...] [--holdout FILE ...]
+        [--params ID ...] [--select REGEX] [--name NAME]
 
 1. Ranks every kinetic parameter with provenance `assumed` by the local slope of the loss
    times its prior width (cytonet.calibrate.joint.rank_parameters), on the package's curated
@@ -13,6 +14,10 @@
    convergence, passes before/after on the fitted files and on ``--holdout`` files that
    the fit never saw) and ``OUT/joint_map.yaml``, a parameter set in the
    ``data/parameter_sets`` format with provenance "fitted: <data>, prior: <source>".
+
+``--params`` fits the named parameters instead of the ranked ones (step 1 is skipped), and
+``--select`` keeps only the observations whose id matches the regular expression: a
+focused fit of one module's assumed parameters to the anchors that measure it.
 
 The parameter set becomes the default only after the whole suite (nominal and under
 jitter) improves with it; the script does not decide that.
@@ -64,26 +69,43 @@ def main(argv=None) -> int:
     ap.add_argument("--workers", type=int, default=None)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", type=Path, default=Path("build/joint"))
+    ap.add_argument("--params", nargs="+", default=None,
+                    help="fit these parameters (skips the ranking)")
+    ap.add_argument("--select", default=None,
+                    help="only the observations whose id matches this regular expression")
+    ap.add_argument("--name", default="joint_map", help="name of the written parameter set")
     args = ap.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     model = compile_model()
     iface = model.interface
     obs = _load(args.observations)
+    if args.select:
+        import re
+        obs = [o for o in obs if re.search(args.select, o.id)]
+        if not obs:
+            raise SystemExit(f"--select {args.select!r} matches no observation")
     settings = JointSettings(workers=args.workers)
     card = validate_observations(obs)
     print(f"{len(obs)} observations; default set passes {card.passed}", flush=True)
 
-    candidates = [p for p in iface.theta_ids if iface.priors[p].source.startswith("assumed")]
-    t = time.perf_counter()
-    ranking = rank_parameters(model, obs, candidates, settings=settings)
-    rank_s = time.perf_counter() - t
-    with open(args.out / "ranking.csv", "w") as fh:
-        fh.write("parameter,slope_times_sigma\n")
-        fh.writelines(f"{p},{e:.6g}\n" for p, e in ranking)
-    chosen = [p for p, e in ranking[:args.top] if e > 0]
-    print(f"ranked {len(candidates)} assumed parameters in {rank_s:.0f} s; fitting "
-          f"{len(chosen)}: {', '.join(chosen)}", flush=True)
+    if args.params:
+        unknown = [p for p in args.params if p not in iface.theta_ids]
+        if unknown:
+            raise SystemExit(f"--params: not kinetic parameters of the model: {unknown}")
+        chosen, rank_s = list(args.params), 0.0
+        print(f"fitting the {len(chosen)} named parameters: {', '.join(chosen)}", flush=True)
+    else:
+        candidates = [p for p in iface.theta_ids if iface.priors[p].source.startswith("assumed")]
+        t = time.perf_counter()
+        ranking = rank_parameters(model, obs, candidates, settings=settings)
+        rank_s = time.perf_counter() - t
+        with open(args.out / "ranking.csv", "w") as fh:
+            fh.write("parameter,slope_times_sigma\n")
+            fh.writelines(f"{p},{e:.6g}\n" for p, e in ranking)
+        chosen = [p for p, e in ranking[:args.top] if e > 0]
+        print(f"ranked {len(candidates)} assumed parameters in {rank_s:.0f} s; fitting "
+              f"{len(chosen)}: {', '.join(chosen)}", flush=True)
 
     prob = JointProblem(model, obs, chosen, settings)
     fit = fit_joint(prob, n_starts=args.starts, max_iter=args.max_iter, seed=args.seed)
@@ -111,8 +133,10 @@ def main(argv=None) -> int:
     }
     (args.out / "fit.json").write_text(json.dumps(report, indent=2))
     data = ", ".join(Path(f).name for f in args.observations)
+    if args.select:
+        data += f" (ids matching {args.select!r}: {', '.join(o.id for o in obs)})"
     lines = ["# Joint MAP fit (bench/calibrate_joint.py); values override data/parameters.yaml.",
-             "name: joint_map", "base: curated", "parameters:"]
+             f"name: {args.name}", "base: curated", "parameters:"]
     for p in chosen:
         src = iface.priors[p].source
         lines += [f"- id: {p}", f"  value: {values[p]:.6g}",
@@ -127,7 +151,7 @@ def main(argv=None) -> int:
                   "  note: " + json.dumps(
                       "moves with its fitted on-rate so that the measured Kd is kept "
                       f"({model.network.parameters[p].provenance.note})")]
-    (args.out / "joint_map.yaml").write_text("\n".join(lines) + "\n")
+    (args.out / f"{args.name}.yaml").write_text("\n".join(lines) + "\n")
     print(json.dumps({k: report[k] for k in ("loss_start", "loss_best", "passes_start",
                                              "passes_best", "members_solved", "total_wall_s",
                                              "holdout")}, indent=2))
