@@ -45,7 +45,7 @@ def test_attractors_and_simulate(tmp_path, capsys):
                  "--points", "5", "--trajectories", "500", "--csv", str(out_csv)]) == 0
     rows = list(csv.DictReader(out_csv.open()))
     assert len(rows) == 10
-    il6_1h = [float(r["probability"]) for r in rows if r["experiment"] == "il6"
+    il6_1h = [float(r["value"]) for r in rows if r["experiment"] == "il6"
               and abs(float(r["time_h"]) - 1.0) < 1e-9]
     assert il6_1h[0] > 0.5
-    assert all(float(r["probability"]) == 0 for r in rows if r["experiment"] == "rest")
+    assert all(float(r["value"]) == 0 for r in rows if r["experiment"] == "rest")

@@ -214,7 +214,7 @@ def test_logical_view_runs_the_same_experiments_as_the_cli(client, tmp_path):
         ref = cli[(cli.experiment == s["experiment"]) & (cli.readout == s["readout"])]
         assert s["node"] == ref.node.iloc[0]
         np.testing.assert_allclose(np.interp(ref.time_h, s["time_h"], s["value"]),
-                                   ref.probability, atol=1e-12)
+                                   ref.value, atol=1e-12)
     # the knockdown delays IL-11's STAT3 activation in the logical model as well
     by = {(s["experiment"], s["readout"]): np.asarray(s["value"]) for s in body["series"]}
     t = np.asarray(body["series"][0]["time_h"])

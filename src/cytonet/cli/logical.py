@@ -117,30 +117,30 @@ def run_simulate(args: argparse.Namespace) -> int:
     import numpy as np
 
     from ..experiments.parse import parse_readout
-    from ..logical.run import get_model, readout_node, simulate_experiment
+    from ..logical.run import get_model, readout_node, readout_series
     from ..units import parse_quantity, to_seconds
 
     model = get_model()
     readouts = [parse_readout(r) for r in args.readouts]
-    nodes = {str(r): readout_node(model, r) for r in readouts}
+    nodes = {r: readout_node(model, r) for r in readouts}
     end = to_seconds(parse_quantity(args.until, kind="time"))
     times = np.linspace(0.0, end, max(args.points, 2))
     rows = []
     for name, exp in _experiments(args.file):
-        vals = simulate_experiment(model, exp, sorted(set(nodes.values())), times,
-                                   sample_count=args.trajectories, seed=args.seed)
-        print(f"{name} ({exp.describe()}): probability ON, {args.trajectories} trajectories")
-        print("  time_h  " + "  ".join(f"{r:>16s}" for r in nodes))
+        vals = readout_series(model, exp, readouts, times, sample_count=args.trajectories,
+                              seed=args.seed)
+        print(f"{name} ({exp.describe()}): probability ON (a phenotype: its score from its "
+              f"drivers' probabilities), {args.trajectories} trajectories")
+        print("  time_h  " + "  ".join(f"{str(r):>16s}" for r in nodes))
         for i, t in enumerate(times):
-            print(f"  {t / 3600:6.2f}  " + "  ".join(f"{vals[n][i]:16.3f}"
-                                                    for n in nodes.values()))
-            rows += [(name, t / 3600, r, n, float(vals[n][i])) for r, n in nodes.items()]
+            print(f"  {t / 3600:6.2f}  " + "  ".join(f"{vals[r][i]:16.3f}" for r in nodes))
+            rows += [(name, t / 3600, str(r), n, float(vals[r][i])) for r, n in nodes.items()]
     if args.csv:
         from .ensemble import write_atomic
 
         def write(tmp):
             with open(tmp, "w") as f:
-                f.write("experiment,time_h,readout,node,probability\n")
+                f.write("experiment,time_h,readout,node,value\n")
                 for row in rows:
                     f.write(",".join(str(x) for x in row) + "\n")
         write_atomic(args.csv, write)

@@ -19,7 +19,7 @@ def add_phenotypes(net: Network, kb: Knowledge, params) -> None:
     catalog = Catalog(kb)
     net.parameters["n_phenotype_hill"] = params.parameter("n_phenotype_hill")
     for ph in kb.phenotypes.values():
-        acts, brakes = [], []
+        activity, brake = {}, {}
         for i, drv in enumerate(ph.drivers):
             kind, ent = parse_driver_readout(drv.readout, catalog)
             x = f"drv_{ph.id}_{i}"
@@ -36,18 +36,15 @@ def add_phenotypes(net: Network, kb: Knowledge, params) -> None:
                 f"half-{'saturating' if drv.effect == 'drives' else 'braking'} level of "
                 f"{drv.readout} for {ph.id}"))
             n = "n_phenotype_hill"
-            if drv.effect == "restrains":
-                # a brake on the whole score: 1 at x = 0, 1/2 at x = K
-                brakes.append(f"({k}^{n} / ({x}^{n} + {k}^{n}))")
-                continue
-            group = drv.group if ph.combine == "groups" else ("" if ph.combine == "any" else str(i))
-            acts.append((f"({x}^{n} / ({x}^{n} + {k}^{n}))", drv.weight, group))
+            # a driver's activity, and a brake on the whole score: 1 at x = 0, 1/2 at x = K
+            activity[i] = f"({x}^{n} / ({x}^{n} + {k}^{n}))"
+            brake[i] = f"({k}^{n} / ({x}^{n} + {k}^{n}))"
         # score = product over groups of the weighted sum of driver activities in the group,
-        # times the brakes
-        groups: dict[str, list[str]] = {}
-        for a, w, g in acts:
-            groups.setdefault(g, []).append(a if ph.combine == "all" else f"{w} * {a}")
-        target = " * ".join([f"({' + '.join(terms)})" for terms in groups.values()] + brakes)
+        # times the brakes (Phenotype.combination, which the logical readout reads too)
+        groups, brakes = ph.combination()
+        target = " * ".join(
+            [f"({' + '.join(activity[i] if w is None else f'{w} * {activity[i]}' for i, w in g)})"
+             for g in groups] + [brake[i] for i in brakes])
         tgt = f"target_{ph.id}"
         net.rules.append(Rule(tgt, target, "assignment", "dimensionless", f"{ph.id} target score"))
         tau = f"tau_{ph.id}"

@@ -182,6 +182,23 @@ class Phenotype:
     drivers: tuple[Driver, ...]
     line: int | None = None
 
+    def combination(self) -> tuple[list[list[tuple[int, float | None]]], list[int]]:
+        """How the drivers make the score, for every formalism (phenotypes.yaml): groups of
+        (driver index, weight) whose weighted sums multiply (``any``: one group; ``groups``:
+        one per name; ``all``: one per driver, weight None, each driver required), and the
+        indices of the restraining drivers (brakes) that multiply the whole score."""
+        groups: dict[str, list[tuple[int, float | None]]] = {}
+        brakes: list[int] = []
+        for i, d in enumerate(self.drivers):
+            if d.effect == "restrains":
+                brakes.append(i)
+            elif self.combine == "all":
+                groups[str(i)] = [(i, None)]
+            else:
+                groups.setdefault(d.group if self.combine == "groups" else "", []).append(
+                    (i, d.weight))
+        return list(groups.values()), brakes
+
 
 @dataclass
 class Knowledge:

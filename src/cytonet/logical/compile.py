@@ -251,26 +251,21 @@ def compile_logical(kb: Knowledge | None = None) -> LogicalModel:
     # ---- phenotypes
     from ..knowledge import Catalog
     catalog = Catalog(kb)
+    phenotype_drivers: dict[str, tuple[str, ...]] = {}
     for pid, ph in kb.phenotypes.items():
         def node_for(readout: str) -> str:
             kind, ent = readout.split(":", 1)
             sym = _pool(kb, catalog.resolve_entity(ent))
             from .readouts import node_for_readout
             return node_for_readout(nodes_of, kind, sym)
-        drives = [d for d in ph.drivers if getattr(d, "effect", "drives") != "restrains"]
-        brakes = [node_for(d.readout) for d in ph.drivers
-                  if getattr(d, "effect", "drives") == "restrains"]
-        if ph.combine == "all":
-            expr = " & ".join(node_for(d.readout) for d in drives)
-        elif ph.combine == "groups":
-            groups: dict[str, list[str]] = {}
-            for d in drives:
-                groups.setdefault(d.group, []).append(node_for(d.readout))
-            expr = " & ".join(f"({' | '.join(v)})" for v in groups.values())
-        else:
-            expr = " | ".join(node_for(d.readout) for d in drives)
+        drivers = tuple(node_for(d.readout) for d in ph.drivers)
+        phenotype_drivers[pid] = drivers
+        groups, brakes = ph.combination()  # the ODE score's structure (knowledge.records)
+        terms = [" | ".join(drivers[i] for i, _w in g) for g in groups]
+        expr = " & ".join(f"({t})" if len(g) > 1 and len(groups) > 1 else t
+                          for t, g in zip(terms, groups, strict=True))
         if brakes:
-            expr = f"({expr}) & !({' | '.join(brakes)})"
+            expr = f"({expr}) & !({' | '.join(drivers[i] for i in brakes)})"
         rate = 3600.0 / ph.tau_s
         add(pid, expr, "phenotype", pid, (), note=f"phenotype ({ph.combine} of its drivers)",
             rates=(rate, rate))
@@ -282,4 +277,5 @@ def compile_logical(kb: Knowledge | None = None) -> LogicalModel:
     if missing:
         raise ValueError(f"compiled rules read undefined nodes: {sorted(missing)}")
     return LogicalModel(rules=rules, initial=initial, name="cytonet",
-                        nodes_of={k: dict(v) for k, v in nodes_of.items()})
+                        nodes_of={k: dict(v) for k, v in nodes_of.items()},
+                        phenotype_drivers=phenotype_drivers)

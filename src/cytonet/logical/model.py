@@ -50,6 +50,8 @@ class LogicalModel:
     name: str = "cytonet"
     #: entity symbol -> readout kind -> node (``activity``, ``mRNA``, ``protein``, ...)
     nodes_of: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: phenotype -> the node of each of its drivers, in phenotypes.yaml order
+    phenotype_drivers: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def nodes(self) -> list[str]:
@@ -66,7 +68,7 @@ class LogicalModel:
                 raise KeyError(n)
             rules[n] = replace(rules[n], expr=str(int(v)), note=note)
         return LogicalModel(rules=rules, initial=dict(self.initial), name=self.name,
-                            nodes_of=self.nodes_of)
+                            nodes_of=self.nodes_of, phenotype_drivers=self.phenotype_drivers)
 
     # ------------------------------------------------------------------ writers
     def to_bnet(self) -> str:

@@ -319,13 +319,14 @@ def simulate_logical_yaml(text: str, readouts=DEFAULT_READOUTS, until="24 h", po
                           trajectories: int = 2000) -> dict:
     """The same experiments on the logical model compiled from the same graph
     (:mod:`cytonet.logical.run`): MaBoSS probabilities that each readout's node is ON, the
-    phenotype nodes' probabilities, and each experiment's most-permissive attractors
+    phenotype scores from their drivers' probabilities (``readout_series``, the values
+    ``validate --formalism logical`` judges), and each experiment's most-permissive attractors
     reachable from the resting cell. The JSON has :func:`simulate_yaml`'s shape (unit
     ``P(ON)``) plus ``formalism`` and ``attractors``; a readout or experiment the logical
     model cannot express is named in ``problems`` and the rest is kept."""
     from ..experiments.parse import parse_readout
     from ..logical.readouts import NotExpressible
-    from ..logical.run import attractors, get_model, readout_node, simulate_experiment
+    from ..logical.run import attractors, get_model, readout_node, readout_series
 
     why = _logical_engines()
     if why:
@@ -345,38 +346,42 @@ def simulate_logical_yaml(text: str, readouts=DEFAULT_READOUTS, until="24 h", po
     problems: list[str] = []
     with LOGICAL_LOCK:
         model = get_model()
-    nodes: dict[str, str] = {}
+    nodes = {}
     for ro in ros:
         try:
-            nodes[str(ro)] = readout_node(model, ro)
+            nodes[ro] = readout_node(model, ro)
         except NotExpressible as exc:
             problems.append(f"readout {ro}: not expressible on the logical model: {exc}")
     phen = {}
     for p in _phenotype_names():
         try:
-            phen[p] = readout_node(model, parse_readout(f"phenotype:{p}"))
+            ro = parse_readout(f"phenotype:{p}")
+            readout_node(model, ro)
+            phen[p] = ro
         except NotExpressible:
             pass  # the phenotype panel shows the phenotypes the logical model has
     t_ph = min(PHENOTYPE_AT_S, float(times[-1]))
     sample_times = np.unique(np.concatenate([times, [t_ph]]))
-    want = sorted({*nodes.values(), *phen.values()})
+    want = list(dict.fromkeys([*nodes, *phen.values()]))
     series, phenotypes, atts = [], {}, {}
     for name, exp in exps:
         try:
-            vals = simulate_experiment(model, exp, want, sample_times, sample_count=n_traj)
+            vals = readout_series(model, exp, want, sample_times, sample_count=n_traj)
             found = attractors(model, exp, limit=32)
         except (NotExpressible, RuntimeError, ValueError) as exc:
             problems.append(f"{name}: the logical model cannot run it: {exc}")
             continue
         keep = np.isin(sample_times, times)
         for ro, node in nodes.items():
-            series.append({"experiment": name, "readout": ro, "node": node, "unit": "P(ON)",
+            unit = "score" if ro.kind == "phenotype" else "P(ON)"
+            series.append({"experiment": name, "readout": str(ro), "node": node, "unit": unit,
                            "time_h": [float(t) / 3600.0 for t in times],
-                           "value": [float(v) for v in vals[node][keep]]})
+                           "value": [float(v) for v in vals[ro][keep]]})
         at_ph = int(np.searchsorted(sample_times, t_ph))
-        phenotypes[name] = {p: float(vals[n][at_ph]) for p, n in phen.items()}
+        phenotypes[name] = {p: float(vals[ro][at_ph]) for p, ro in phen.items()}
         atts[name] = [{"reachable": a["reachable"],
-                       "readouts": {ro: a["attractor"].get(node) for ro, node in nodes.items()}}
+                       "readouts": {str(ro): a["attractor"].get(node)
+                                    for ro, node in nodes.items()}}
                       for a in found["attractors"]]
     return {"ok": not problems, "problems": problems, "experiments": info, "series": series,
             "phenotypes": phenotypes, "phenotype_at_h": t_ph / 3600.0, "formalism": "logical",
