@@ -295,8 +295,8 @@ function drawResults(ans) {
       marker: {color: COLOURS[names.indexOf(n) % COLOURS.length] || COLOURS[i]},
       hovertemplate: `${esc(n)}<br>%{x}: %{y:.3g}<extra></extra>`})), {
       barmode: "group", font: PLOT_FONT, margin: {l: 70, r: 20, t: 30, b: 90},
-      title: {text: `${ans.formalism === "logical" ? "P(phenotype node ON)" : "phenotype scores"} at ${ans.phenotype_at_h.toFixed(3).replace(/\.?0+$/, "")} h`, font: {size: 14}},
-      yaxis: {title: {text: ans.formalism === "logical" ? "probability ON" : "score (0-1)"}, range: [0, 1]}, legend: {orientation: "h", y: -0.3, yanchor: "top"}},
+      title: {text: `${ans.formalism === "logical" ? "phenotype scores from P(driver ON)" : "phenotype scores"} at ${ans.phenotype_at_h.toFixed(3).replace(/\.?0+$/, "")} h`, font: {size: 14}},
+      yaxis: {title: {text: "score (0-1)"}, range: [0, 1]}, legend: {orientation: "h", y: -0.3, yanchor: "top"}},
       {responsive: true, displaylogo: false});
   }
   drawAttractors(ans);
