@@ -16,7 +16,7 @@ __all__ = ["experiment_values", "prestimulus_values", "stimulated_values", "plan
 import numpy as np
 
 from ..errors import CytonetError, ExperimentError, Problem
-from ..simulate.protocol import Arm, Group, Plan, ReadoutPlan
+from ..simulate.protocol import Arm, Group, Plan, ReadoutPlan, Status, WarmStarts
 from .types import Experiment, Readout, Request
 
 REFERENCE = Experiment()  # the cells every pre-equilibration starts from
@@ -69,15 +69,13 @@ def experiment_values(model, exp: Experiment, *, stimulated: bool) -> dict[str, 
             if fold < 1:
                 vals[key] *= fold
                 continue
-            # a transgene: constitutive expression adding (fold - 1) x the basal level (at
-            # least the generic line's), so the resting level is fold x basal; for a gene with
-            # a promoter the transgene does not follow the native promoter's induction
-            extra = (fold - 1.0) * max(1.0, vals[key])
+            # a transgene: constitutive expression that raises the resting protein level
+            # fold-fold (transgene_strength). For a gene with a promoter it is a
+            # constitutive promoter (tg_X) that does not follow the native promoter's
+            # induction; otherwise it adds to the entity's synthesis (expr_X)
             tg = f"tg_{sym}"
-            if tg in vals:
-                vals[tg] += extra
-            else:
-                vals[key] += extra
+            handle = tg if tg in vals else key
+            vals[handle] += transgene_strength(model, exp, p, fold, handle, vals[handle])
         else:
             raise ExperimentError(Problem(f"unknown perturbation kind {p.kind!r}",
                                           field="perturbations"))
@@ -87,6 +85,70 @@ def experiment_values(model, exp: Experiment, *, stimulated: bool) -> dict[str, 
         for cond, value in exp.conditions:
             vals[iface.condition_parameters[cond]] = value
     return vals
+
+
+_TRANSGENES: dict[tuple, tuple[object, float]] = {}
+
+
+def transgene_strength(model, exp: Experiment, p, fold: float, handle: str, start: float,
+                       *, rtol: float = 1e-3, max_iter: int = 8) -> float:
+    """What ``overexpress X, fold`` adds to ``handle`` (``tg_X``, a constitutive promoter,
+    or ``expr_X``, the entity's synthesis; ``start`` its value in these cells): the amount
+    that makes the resting level of ``protein:X`` fold x its level in the same cells
+    without this overexpression, at the nominal parameters (a construct is fixed; ensemble
+    members keep its strength). Feedback can make the level respond less than linearly
+    (MDM2 degrades the p53 that induces it; SOCS3 lowers its own STAT3 input), so the
+    amount is found by secant steps on the resting level, not assumed."""
+    from ..errors import SteadyStateError
+    from .runner import simulator_for
+    from .types import Readout
+
+    sym = model.catalog.model_symbol(p.target)
+    cells = Experiment(cell=exp.cell, perturbations=tuple(q for q in exp.perturbations
+                                                           if q is not p))
+    key = (id(model), cells, sym, float(fold), handle)
+    hit = _TRANSGENES.get(key)
+    if hit is not None and hit[0] is model:
+        return hit[1]
+    sim = simulator_for(model)
+    ro = Readout("protein", sym)
+
+    def resting(extra: float) -> float:
+        plan, arm_of, errors = plan_requests(model, [Request(cells, (ro,), (0.0,))])
+        if arm_of[0] is None:
+            raise errors[0]
+        g = plan.groups[0]
+        plan.groups[0] = Group(("transgene", g.key, handle, extra),
+                               {**g.values, handle: start + extra}, g.zero_species, g.label)
+        warm = WarmStarts()
+        warm.reference = sim.warm.reference  # the generic cells' state, once solved
+        sol = sim.backend.solve(plan, None, warm=warm, reference=sim._reference,
+                                settings=sim.settings, nominal=model.interface.theta_nominal)
+        sim.warm.reference = warm.reference
+        if sol.status[0, 0] != Status.OK:
+            raise SteadyStateError(f"overexpress {p.target}: {sol.message(0, 0)}")
+        return float(sol.values[0][0][0][0])
+
+    base = resting(0.0)
+    want = fold * base
+    if base <= 0.0:
+        raise ExperimentError(Problem(f"cannot overexpress {p.target} {fold:g}-fold in "
+                                      f"{exp.cell!r}: it has no resting level to multiply",
+                                      field="perturbations"))
+    x0, y0 = 0.0, base
+    x1 = (fold - 1.0) * max(1.0, start)  # exact for a linear level, the first guess
+    y1 = resting(x1)
+    for _ in range(max_iter):
+        if abs(y1 / want - 1.0) <= rtol or y1 == y0:
+            break
+        x0, y0, x1 = x1, y1, max(0.0, x1 + (want - y1) * (x1 - x0) / (y1 - y0))
+        y1 = resting(x1)
+    if abs(y1 / want - 1.0) > 10 * rtol:
+        raise ExperimentError(Problem(f"cannot overexpress {p.target} {fold:g}-fold in "
+                                      f"{exp.cell!r}: the transgene reaches "
+                                      f"{y1 / base:.3g}-fold", field="perturbations"))
+    _TRANSGENES[key] = (model, x1)
+    return x1
 
 
 def knocked_out_species(model, exp: Experiment) -> tuple[str, ...]:

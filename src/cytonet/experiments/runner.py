@@ -11,7 +11,7 @@ when one fails.
 from __future__ import annotations
 
 __all__ = ["Simulator", "simulate_requests", "run", "RUN_COLUMNS", "experiment_values",
-           "get_simulator", "use_parameter_set"]
+           "get_simulator", "simulator_for", "use_parameter_set"]
 
 import os
 
@@ -111,6 +111,19 @@ def get_simulator() -> Simulator:
     if _SIMULATOR is None or _SIMULATOR.model is not model:
         _SIMULATOR = Simulator(model)
     return _SIMULATOR
+
+
+def simulator_for(model: CompiledModel) -> Simulator:
+    """A simulator of ``model``: the process-wide one when it holds that model."""
+    sim = get_simulator() if model is compile_model(parameter_set=_PARAMETER_SET) else None
+    if sim is None or sim.model is not model:
+        sim = _OTHERS.get(id(model))
+        if sim is None or sim.model is not model:
+            sim = _OTHERS[id(model)] = Simulator(model)
+    return sim
+
+
+_OTHERS: dict[int, Simulator] = {}
 
 
 def _worker_run(reqs: list[Request]) -> list[Result]:
