@@ -588,7 +588,8 @@ class _Builder:
             promoter = " + ".join(terms)
             roles = self.kb.promoter_roles(gene)
             alone = {iid for _tf, iid in roles["alone"]}
-            listed = {iid for _tf, iid in inputs if "-transcribes-" in iid}
+            listed = {iid for _tf, iid in inputs
+                      if self.kb.interaction(iid).mechanism == "transcribes"}
             if alone != listed:
                 raise KeyError(f"{gene}: the curated transcription factors acting alone "
                                f"({', '.join(sorted(alone)) or 'none'}) differ from the "

@@ -15,8 +15,8 @@ __all__ = ["experiment_values", "prestimulus_values", "stimulated_values", "plan
 
 import numpy as np
 
-from ..errors import CytonetError, ExperimentError, Problem
-from ..simulate.protocol import Arm, Group, Plan, ReadoutPlan, Status, WarmStarts
+from ..errors import CytonetError, ExperimentError, Problem, SteadyStateError
+from ..simulate.protocol import Arm, Group, Plan, ReadoutPlan, Status
 from .types import Experiment, Readout, Request
 
 REFERENCE = Experiment()  # the cells every pre-equilibration starts from
@@ -99,9 +99,7 @@ def transgene_strength(model, exp: Experiment, p, fold: float, handle: str, star
     members keep its strength). Feedback can make the level respond less than linearly
     (MDM2 degrades the p53 that induces it; SOCS3 lowers its own STAT3 input), so the
     amount is found by secant steps on the resting level, not assumed."""
-    from ..errors import SteadyStateError
     from .runner import simulator_for
-    from .types import Readout
 
     sym = model.catalog.model_symbol(p.target)
     cells = Experiment(cell=exp.cell, perturbations=tuple(q for q in exp.perturbations
@@ -111,20 +109,18 @@ def transgene_strength(model, exp: Experiment, p, fold: float, handle: str, star
     if hit is not None and hit[0] is model:
         return hit[1]
     sim = simulator_for(model)
-    ro = Readout("protein", sym)
+    plan, arm_of, errors = plan_requests(model, [Request(cells, (Readout("protein", sym),),
+                                                         (0.0,))])
+    if arm_of[0] is None:
+        raise errors[0]
+    cells_group = plan.groups[0]
 
     def resting(extra: float) -> float:
-        plan, arm_of, errors = plan_requests(model, [Request(cells, (ro,), (0.0,))])
-        if arm_of[0] is None:
-            raise errors[0]
-        g = plan.groups[0]
-        plan.groups[0] = Group(("transgene", g.key, handle, extra),
-                               {**g.values, handle: start + extra}, g.zero_species, g.label)
-        warm = WarmStarts()
-        warm.reference = sim.warm.reference  # the generic cells' state, once solved
-        sol = sim.backend.solve(plan, None, warm=warm, reference=sim._reference,
-                                settings=sim.settings, nominal=model.interface.theta_nominal)
-        sim.warm.reference = warm.reference
+        # the cells with the transgene at this strength: a group of its own (own warm start)
+        plan.groups[0] = Group(("transgene", cells_group.key, handle, extra),
+                               {**cells_group.values, handle: start + extra},
+                               cells_group.zero_species, cells_group.label)
+        sol = sim.solve(plan)
         if sol.status[0, 0] != Status.OK:
             raise SteadyStateError(f"overexpress {p.target}: {sol.message(0, 0)}")
         return float(sol.values[0][0][0][0])

@@ -99,24 +99,24 @@ def load_sbml_qual(path: str | Path, name: str | None = None) -> LogicalModel:
 def _ast_to_expr(ast) -> str:
     import libsbml
 
-    t = ast.getType()
+    # Dispatch on the node's MathML operator name, not getType(): once python-libsedml is
+    # imported, getMath() returns libsedml's ASTNode, whose getType() is an opaque SWIG pointer.
     kids = [ast.getChild(i) for i in range(ast.getNumChildren())]
-    if t == libsbml.AST_LOGICAL_AND:
+    t = None if ast.isName() or ast.isNumber() else ast.getName()
+    if t == "and":
         return "(" + " & ".join(_ast_to_expr(k) for k in kids) + ")"
-    if t == libsbml.AST_LOGICAL_OR:
+    if t == "or":
         return "(" + " | ".join(_ast_to_expr(k) for k in kids) + ")"
-    if t == libsbml.AST_LOGICAL_NOT:
+    if t == "not":
         return f"!({_ast_to_expr(kids[0])})"
-    if t == libsbml.AST_CONSTANT_TRUE:
+    if t == "true":
         return "1"
-    if t == libsbml.AST_CONSTANT_FALSE:
+    if t == "false":
         return "0"
-    rel = {libsbml.AST_RELATIONAL_EQ: "eq", libsbml.AST_RELATIONAL_NEQ: "neq",
-           libsbml.AST_RELATIONAL_GEQ: "geq", libsbml.AST_RELATIONAL_GT: "gt",
-           libsbml.AST_RELATIONAL_LEQ: "leq", libsbml.AST_RELATIONAL_LT: "lt"}
+    rel = {"eq", "neq", "geq", "gt", "leq", "lt"}
     if t in rel and len(kids) == 2:
         a, b = kids
-        op = rel[t]
+        op = t
         if a.isName() and b.isInteger():
             var, level = a.getName(), b.getInteger()
         elif b.isName() and a.isInteger():

@@ -252,9 +252,9 @@ def readout_series(model: LogicalModel, exp: Experiment, readouts: list[Readout]
     want = {n for ro, n in node.items() if ro not in pheno}
     for n in pheno.values():
         want.update(model.phenotype_drivers[n])
-    grid = times
+    grid = np.unique(times)
     if pheno:  # the relaxation needs the drivers' course from t = 0, not only at the readouts
-        grid = np.union1d(np.linspace(0.0, max(float(times.max()), 1.0), 401), times)
+        grid = np.union1d(np.linspace(0.0, max(float(times.max()), 1.0), 401), grid)
     vals = simulate_experiment(model, exp, sorted(want), grid, sample_count, seed, kb)
     at = np.searchsorted(grid, times)
     out = {}
@@ -264,7 +264,7 @@ def readout_series(model: LogicalModel, exp: Experiment, readouts: list[Readout]
             score = phenotype_score(ph, [vals[d] for d in model.phenotype_drivers[n]], grid)
             out[ro] = score[at]
         else:
-            out[ro] = vals[n][at] if pheno else vals[n]
+            out[ro] = vals[n][at]
     return out
 
 
