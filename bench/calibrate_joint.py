@@ -3,6 +3,7 @@
     .venv/bin/python bench/calibrate_joint.py [--top 20] [--starts 2] [--max-iter 15]
         [--out build/joint] [--observations FILE ...] [--holdout FILE ...]
         [--params ID ...] [--select REGEX] [--name NAME]
+        [--sobotta DIR | --no-sobotta] [--sobotta-weight W]
 
 1. Ranks every kinetic parameter with provenance `assumed` by the local slope of the loss
    times its prior width (cytonet.calibrate.joint.rank_parameters), on the package's curated
@@ -14,6 +15,12 @@
    convergence, passes before/after on the fitted files and on ``--holdout`` files that
    the fit never saw) and ``OUT/joint_map.yaml``, a parameter set in the
    ``data/parameter_sets`` format with provenance "fitted: <data>, prior: <source>".
+
+The Sobotta 2017 hepatocyte time courses (``../shared/benchmarks/petab_unmerged/
+Sobotta_Frontiers2017``, mapped by cytonet.calibrate.sobotta) enter the ranking and the fit
+as a data term: ``--sobotta-weight`` x their negative log-likelihood, observation parameters
+profiled out. ``--no-sobotta`` leaves them out (a focused fit that does not touch the
+hepatocyte module).
 
 ``--params`` fits the named parameters instead of the ranked ones (step 1 is skipped), and
 ``--select`` keeps only the observations whose id matches the regular expression: a
@@ -37,7 +44,9 @@ from cytonet.compile import compile_model
 from cytonet.experiments.parse import load_observations
 from cytonet.validation.run import validate_observations
 
-DATA = Path(__file__).resolve().parents[1] / "src" / "cytonet" / "data"
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "src" / "cytonet" / "data"
+SOBOTTA = ROOT.parent / "shared" / "benchmarks" / "petab_unmerged" / "Sobotta_Frontiers2017"
 
 
 def _load(files):
@@ -74,7 +83,16 @@ def main(argv=None) -> int:
     ap.add_argument("--select", default=None,
                     help="only the observations whose id matches this regular expression")
     ap.add_argument("--name", default="joint_map", help="name of the written parameter set")
+    ap.add_argument("--sobotta", type=Path, default=SOBOTTA,
+                    help="the Sobotta 2017 PEtab folder (a data term of the fit)")
+    ap.add_argument("--no-sobotta", action="store_true", help="fit without the Sobotta data")
+    ap.add_argument("--sobotta-weight", type=float, default=1.0)
     args = ap.parse_args(argv)
+    if args.sobotta_weight <= 0:
+        raise SystemExit("--sobotta-weight must be > 0 (--no-sobotta leaves the data out)")
+    if not args.no_sobotta and not (args.sobotta / "Sobotta_Frontiers2017.yaml").is_file():
+        raise SystemExit(f"--sobotta {args.sobotta}: no Sobotta_Frontiers2017.yaml there "
+                         "(give the folder, or --no-sobotta to fit without these data)")
     args.out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     model = compile_model()
@@ -89,6 +107,15 @@ def main(argv=None) -> int:
     card = validate_observations(obs)
     print(f"{len(obs)} observations; default set passes {card.passed}", flush=True)
 
+    def terms(params):
+        if args.no_sobotta:
+            return []
+        from cytonet.calibrate.sobotta import SobottaTerm
+
+        sob = SobottaTerm(model, params, args.sobotta, args.out / "sobotta",
+                          weight=args.sobotta_weight)
+        return [sob]
+
     if args.params:
         unknown = [p for p in args.params if p not in iface.theta_ids]
         if unknown:
@@ -98,7 +125,8 @@ def main(argv=None) -> int:
     else:
         candidates = [p for p in iface.theta_ids if iface.priors[p].source.startswith("assumed")]
         t = time.perf_counter()
-        ranking = rank_parameters(model, obs, candidates, settings=settings)
+        ranking = rank_parameters(model, obs, candidates, settings=settings,
+                                  terms=terms(candidates))
         rank_s = time.perf_counter() - t
         with open(args.out / "ranking.csv", "w") as fh:
             fh.write("parameter,slope_times_sigma\n")
@@ -107,7 +135,10 @@ def main(argv=None) -> int:
         print(f"ranked {len(candidates)} assumed parameters in {rank_s:.0f} s; fitting "
               f"{len(chosen)}: {', '.join(chosen)}", flush=True)
 
-    prob = JointProblem(model, obs, chosen, settings)
+    tied = [model.interface.theta_ids[k]
+            for _, k in JointProblem(model, obs[:1], chosen, settings).ties]
+    fit_terms = terms(chosen + tied)
+    prob = JointProblem(model, obs, chosen, settings, terms=fit_terms)
     fit = fit_joint(prob, n_starts=args.starts, max_iter=args.max_iter, seed=args.seed)
     values = fit.values()
     hold = {}
@@ -127,12 +158,20 @@ def main(argv=None) -> int:
         "starts": fit.starts, "members_solved": fit.n_members_solved,
         "simulation_wall_s": fit.wall_s, "total_wall_s": time.perf_counter() - t0,
         "ranking_wall_s": rank_s, "holdout": hold,
+        "sobotta": None if args.no_sobotta else {
+            "folder": str(args.sobotta), "rows": fit_terms[0].n_rows,
+            "weight": args.sobotta_weight,
+            "llh_start": -fit.terms_start / args.sobotta_weight,
+            "llh_best": -fit.terms_best / args.sobotta_weight,
+            "calls": fit_terms[0].n_calls, "failed": fit_terms[0].n_failed},
         "settings": {"margin": settings.margin, "softness": settings.softness,
                      "fd_step": settings.fd_step, "max_iter": args.max_iter,
                      "starts": args.starts, "top": args.top},
     }
     (args.out / "fit.json").write_text(json.dumps(report, indent=2))
     data = ", ".join(Path(f).name for f in args.observations)
+    if not args.no_sobotta:
+        data += f", Sobotta 2017 hepatocyte data ({fit_terms[0].n_rows} rows, profiled)"
     if args.select:
         data += f" (ids matching {args.select!r}: {', '.join(o.id for o in obs)})"
     lines = ["# Joint MAP fit (bench/calibrate_joint.py); values override data/parameters.yaml.",
@@ -154,7 +193,7 @@ def main(argv=None) -> int:
     (args.out / f"{args.name}.yaml").write_text("\n".join(lines) + "\n")
     print(json.dumps({k: report[k] for k in ("loss_start", "loss_best", "passes_start",
                                              "passes_best", "members_solved", "total_wall_s",
-                                             "holdout")}, indent=2))
+                                             "holdout", "sobotta")}, indent=2))
     print(f"starts: {[(s['fval'], s['exitflag'], s['n_fval']) for s in fit.starts]}")
     return 0
 

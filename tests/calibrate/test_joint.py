@@ -75,3 +75,32 @@ def test_rank_and_a_short_fit_lower_the_loss(model, package_obs):
     assert fit.loss_best <= fit.loss_start + 1e-12
     assert fit.n_members_solved > 0 and fit.starts[0]["n_fval"] >= 1
     assert np.all((fit.x_best >= prob.lb) & (fit.x_best <= prob.ub))
+
+
+class _MeasuredRate:
+    """A data term: a measured value of one parameter, log-normal on the log10 scale."""
+
+    def __init__(self, pid, value, sd_log10):
+        self.param_ids, self.value, self.sd = [pid], value, sd_log10
+
+    def __call__(self, values):
+        return 0.5 * ((math.log10(values[self.param_ids[0]] / self.value)) / self.sd) ** 2
+
+
+def test_data_terms_add_to_the_loss_and_its_gradient(model, package_obs):
+    obs = [o for o in package_obs if o.id.startswith("drug-tocilizumab")]
+    plain = JointProblem(model, obs, ["kon_IL6_IL6R"], JointSettings(workers=1))
+    # the term reads the tied (derived) off-rate as well: it gets the member's full values
+    k0 = model.network.parameters["koff_IL6_IL6R"].value
+    term = _MeasuredRate("koff_IL6_IL6R", 10 * k0, 0.2)
+    prob = JointProblem(model, obs, ["kon_IL6_IL6R"], JointSettings(workers=1), terms=[term])
+    x1 = prob.x0 + 0.3
+    assert prob.term_loss(x1)[0] == pytest.approx(0.5 * ((0.3 - 1) / 0.2) ** 2)
+    assert prob.loss(x1)[0] == pytest.approx(plain.loss(x1)[0] + prob.term_loss(x1)[0])
+    f, g = prob.value_and_grad(prob.x0)
+    f0, g0 = plain.value_and_grad(plain.x0)
+    h = prob.settings.fd_step
+    dterm = (0.5 * ((h - 1) / 0.2) ** 2 - 0.5 * (1 / 0.2) ** 2) / h
+    assert f == pytest.approx(f0 + 0.5 * (1 / 0.2) ** 2)
+    assert g[0] == pytest.approx(g0[0] + dterm, rel=1e-6)
+    assert plain.term_loss(x1)[0] == 0.0

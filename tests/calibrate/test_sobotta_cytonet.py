@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -45,3 +46,47 @@ def test_sobotta_cytonet_problem_lints_and_evaluates(build):
 
     x = scale_values(p[problem.x_index], problem.x_scales)
     assert problem.evaluate(x).llh == pytest.approx(llh, rel=1e-6, abs=1e-6)
+
+
+def test_sobotta_term_is_the_profiled_likelihood_inside_the_joint_objective(tmp_path):
+    """The Sobotta rows as a data term of the joint MAP fit: the term is -weight x the
+    profiled llh of the same parameters, the joint loss adds it to the margin penalties and
+    the priors,."""
+    from cytonet.calibrate.joint import JointProblem, JointSettings
+    from cytonet.calibrate.sobotta import SobottaTerm
+    from cytonet.compile import compile_model
+    from cytonet.experiments.parse import load_observations
+
+    model = compile_model()
+    params = ["kon_SOCS3_gp130", "kdeg_SOCS3"]
+    term = SobottaTerm(model, params, require(SOBOTTA).parent, tmp_path, weight=0.5)
+    v0 = {p: model.network.parameters[p].value for p in params}
+    llh0 = term.llh(v0)
+    assert math.isfinite(llh0) and term.n_rows > 1000
+    t0 = term(v0)
+    assert t0 == pytest.approx(-0.5 * llh0)
+    up = dict(v0, kon_SOCS3_gp130=3 * v0["kon_SOCS3_gp130"])
+    t_up = term(up)
+    assert t_up != pytest.approx(t0)
+    assert term.n_calls == 2 and term.n_failed == 0
+
+    obs, _ = load_observations(str(Path(__file__).resolve().parents[2] / "src" / "cytonet"
+                                   / "data" / "observations.yaml"))
+    obs = [o for o in obs if o.id.startswith("socs3-")]
+    prob = JointProblem(model, obs, params, JointSettings(workers=1), terms=[term])
+    X = np.vstack([prob.x0, prob.x0 + [np.log10(3), 0.0]])
+    L = prob.loss(X)
+    expected = prob.data_loss(prob.margins(X)) + [t0, t_up] + prob.prior_loss(X)
+    assert L == pytest.approx(expected)
+    with pytest.raises(ValueError, match="not in the model"):
+        JointProblem(model, obs, params, terms=[SobottaTermLike(["no_such_parameter"])])
+
+
+class SobottaTermLike:
+    """A data term over a parameter the model does not have (for the located error)."""
+
+    def __init__(self, ids):
+        self.param_ids = ids
+
+    def __call__(self, values):
+        raise AssertionError("never evaluated")

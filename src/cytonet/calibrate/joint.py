@@ -14,6 +14,11 @@ parameter carries from its provenance. Quantitative anchors (v1.1) and qualitati
 findings enter the same way: the penalty is ~0 well inside the range and grows linearly
 with the log-distance outside it, a robust (Huber-like) likelihood for literature ranges.
 
+Measured data enter as extra ``terms``: each is a callable of the parameter values (a
+mapping over its ``param_ids``) returning a negative log-likelihood, e.g.
+:class:`cytonet.calibrate.sobotta.SobottaTerm` (the Sobotta 2017 hepatocyte time courses
+with their observation parameters profiled out). They are added to the loss of every member.
+
 Evaluation is one ensemble solve: the value and the forward-difference gradient at ``x``
 are the scorecards of ``k + 1`` members (``x`` and ``x + h e_i``) judged by
 :class:`~cytonet.validation.ensemble.EnsembleJudge`, batched over worker processes like any
@@ -59,6 +64,7 @@ class JointProblem:
     param_ids: Sequence[str]
     settings: JointSettings = field(default_factory=JointSettings)
     weights: dict[str, float] | None = None
+    terms: Sequence = ()  # data terms: term(values) -> negative log-likelihood
 
     def __post_init__(self):
         iface = self.model.interface
@@ -84,6 +90,10 @@ class JointProblem:
         self.lb, self.ub = self.mu - 3 * self.sigma, self.mu + 3 * self.sigma
         self.n_members_solved = 0
         self.wall_s = 0.0
+        self.terms = list(self.terms)
+        unknown = [p for t in self.terms for p in t.param_ids if p not in pos]
+        if unknown:
+            raise ValueError(f"data term parameters not in the model: {sorted(set(unknown))}")
         self._cache: tuple[bytes, float, np.ndarray] | None = None
         self._margins_seen: dict[bytes, np.ndarray] = {}  # x -> margins, from value_and_grad
 
@@ -124,9 +134,23 @@ class JointProblem:
     def prior_loss(self, X: np.ndarray) -> np.ndarray:
         return 0.5 * (((np.atleast_2d(X) - self.mu) / self.sigma) ** 2).sum(axis=1)
 
+    def term_loss(self, X: np.ndarray) -> np.ndarray:
+        """(n_members,) sum of the data terms' negative log-likelihoods (0 without terms)."""
+        X = np.atleast_2d(X)
+        out = np.zeros(X.shape[0])
+        if not self.terms:
+            return out
+        ids = self.model.interface.theta_ids
+        t0 = time.perf_counter()
+        for m, T in enumerate(self.theta(X)):
+            values = dict(zip(ids, T, strict=True))
+            out[m] = sum(t({p: values[p] for p in t.param_ids}) for t in self.terms)
+        self.wall_s += time.perf_counter() - t0
+        return out
+
     def loss(self, X: np.ndarray) -> np.ndarray:
         X = np.atleast_2d(X)
-        return self.data_loss(self.margins(X)) + self.prior_loss(X)
+        return self.data_loss(self.margins(X)) + self.term_loss(X) + self.prior_loss(X)
 
     def value_and_grad(self, x: np.ndarray) -> tuple[float, np.ndarray]:
         """Loss and forward-difference gradient from one batch of ``k + 1`` members."""
@@ -137,7 +161,7 @@ class JointProblem:
         h = self.settings.fd_step
         X = np.vstack([x, x + h * np.eye(len(x))])
         M = self.margins(X)
-        L = self.data_loss(M) + self.prior_loss(X)
+        L = self.data_loss(M) + self.term_loss(X) + self.prior_loss(X)
         grad = (L[1:] - L[0]) / h
         self._cache = (key, float(L[0]), grad)
         self._margins_seen[key] = M[0]
@@ -154,16 +178,17 @@ class JointProblem:
 
 
 def rank_parameters(model, observations, candidates: Sequence[str], *,
-                    settings: JointSettings = JointSettings()) -> list[tuple[str, float]]:
+                    settings: JointSettings = JointSettings(),
+                    terms: Sequence = ()) -> list[tuple[str, float]]:
     """(parameter, |dL/dx| x sigma) for each candidate at the default set, largest first:
     the local slope of the loss (forward difference, ``settings.fd_step``) scaled to the
     parameter's prior width, from one batch of ``len(candidates) + 1`` members. A local
     slope, not a one-sigma move: with assumed priors a decade wide, such a move often breaks
     the steady state, which would rank parameters by fragility rather than by the fit."""
-    prob = JointProblem(model, observations, candidates, settings)
+    prob = JointProblem(model, observations, candidates, settings, terms=terms)
     h = settings.fd_step
     X = np.vstack([prob.x0, prob.x0 + h * np.eye(len(prob.x0))])
-    L = prob.data_loss(prob.margins(X))
+    L = prob.data_loss(prob.margins(X)) + prob.term_loss(X)
     effect = np.abs(L[1:] - L[0]) / h * prob.sigma
     order = np.argsort(-effect)
     return [(prob.param_ids[i], float(effect[i])) for i in order]
@@ -181,6 +206,8 @@ class JointFit:
     n_observations: int
     n_members_solved: int
     wall_s: float
+    terms_start: float = 0.0  # the data terms' negative log-likelihood at the start
+    terms_best: float = 0.0   # ... and at the best point
 
     def values(self) -> dict[str, float]:
         return {p: float(10 ** v) for p, v in zip(self.param_ids, self.x_best, strict=True)}
@@ -215,6 +242,7 @@ def fit_joint(prob: JointProblem, *, n_starts: int = 3, max_iter: int = 30, seed
     best = res.optimize_result.list[0]
     xb = np.asarray(best.x, dtype=float)
     Mb = prob.margins_at(xb)[None, :]
+    terms0, terms_b = (float(prob.term_loss(x)[0]) for x in (prob.x0, xb))
     return JointFit(prob.param_ids, xb, float(loss0), float(best.fval), starts,
                     int(prob.passes(M0)[0]), int(prob.passes(Mb)[0]), len(prob.obs_ids),
-                    prob.n_members_solved, prob.wall_s)
+                    prob.n_members_solved, prob.wall_s, terms0, terms_b)

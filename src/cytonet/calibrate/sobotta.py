@@ -29,8 +29,8 @@ full PEtab likelihood.
 
 from __future__ import annotations
 
-__all__ = ["OBSERVABLES", "FIT_PARAMETERS", "SobottaBuild", "build_sobotta_problems",
-           "fit_sobotta", "row_selection"]
+__all__ = ["OBSERVABLES", "FIT_PARAMETERS", "SobottaBuild", "SobottaTerm",
+           "build_sobotta_problems", "fit_sobotta", "row_selection"]
 
 import math
 import re
@@ -321,6 +321,45 @@ def _simulate_full(problem, p):
     finally:
         problem.nominal = saved
     return y, sigma
+
+
+class SobottaTerm:
+    """The Sobotta 2017 rows as a data term of the joint MAP fit
+    (:class:`cytonet.calibrate.joint.JointProblem`): ``term(values)`` is ``weight`` x the
+    negative PEtab log-likelihood at the kinetic parameter ``values`` (a mapping over
+    ``param_ids``; the model's other parameters at their values in ``model``), with every
+    offset / scale / sd profiled out as in :func:`fit_sobotta`. A simulation that fails
+    scores ``failure_penalty`` and is counted in ``n_failed``."""
+
+    def __init__(self, model, param_ids, source_dir: str | Path, out_dir: str | Path, *,
+                 weight: float = 1.0, failure_penalty: float = 1e6):
+        from .cytonet_problem import load_cytonet_problem
+
+        self.param_ids = list(dict.fromkeys(param_ids))
+        build = build_sobotta_problems(source_dir, out_dir, model=model,
+                                       estimate=self.param_ids)
+        self.problem = load_cytonet_problem(build.cytonet_yaml, validate=False)
+        self.kin_pos = np.array([self.problem.x_ids.index(p) for p in self.param_ids])
+        self.groups = _groups(self.problem)
+        self.n_rows = build.n_rows
+        self.weight, self.failure_penalty = float(weight), float(failure_penalty)
+        self.n_calls = self.n_failed = 0
+
+    def llh(self, values) -> float:
+        """The profiled log-likelihood at ``values`` (raises if a simulation fails)."""
+        theta = np.log10([float(values[p]) for p in self.param_ids])
+        return profile_evaluate(self.problem, theta, self.kin_pos, self.groups)[0]
+
+    def __call__(self, values) -> float:
+        self.n_calls += 1
+        try:
+            llh = self.llh(values)
+        except Exception:  # noqa: BLE001 - a failed simulation is the worst value, counted
+            llh = -math.inf
+        if not math.isfinite(llh):
+            self.n_failed += 1
+            return self.failure_penalty
+        return -self.weight * llh
 
 
 class _Budget(Exception):
