@@ -139,7 +139,8 @@ def main(argv=None) -> int:
             for _, k in JointProblem(model, obs[:1], chosen, settings).ties]
     fit_terms = terms(chosen + tied)
     prob = JointProblem(model, obs, chosen, settings, terms=fit_terms)
-    fit = fit_joint(prob, n_starts=args.starts, max_iter=args.max_iter, seed=args.seed)
+    fit = fit_joint(prob, n_starts=args.starts, max_iter=args.max_iter, seed=args.seed,
+                    log=lambda m: print(m, flush=True))
     values = fit.values()
     hold = {}
     if args.holdout:

@@ -71,8 +71,13 @@ def test_rank_and_a_short_fit_lower_the_loss(model, package_obs):
     assert [p for p, _ in ranked][0] == "kon_IL6_IL6R"
     assert dict(ranked)["kdeg_LIFR"] < dict(ranked)["kon_IL6_IL6R"]
     prob = JointProblem(model, obs, [ranked[0][0]], JointSettings(workers=1))
-    fit = fit_joint(prob, n_starts=1, max_iter=3)
+    lines = []
+    fit = fit_joint(prob, n_starts=1, max_iter=3, log=lines.append)
     assert fit.loss_best <= fit.loss_start + 1e-12
+    # one progress line per fresh evaluation, numbered, the best loss never rising
+    assert lines and lines[0].startswith("  evaluation 1: loss ")
+    best = [float(ln.split("(best ")[1].split(")")[0]) for ln in lines]
+    assert best == sorted(best, reverse=True) and best[-1] == pytest.approx(fit.loss_best, abs=1e-4)
     assert fit.n_members_solved > 0 and fit.starts[0]["n_fval"] >= 1
     assert np.all((fit.x_best >= prob.lb) & (fit.x_best <= prob.ub))
 

@@ -214,15 +214,29 @@ class JointFit:
 
 
 def fit_joint(prob: JointProblem, *, n_starts: int = 3, max_iter: int = 30, seed: int = 0,
-              start_spread: float = 0.25) -> JointFit:
+              start_spread: float = 0.25, log=None) -> JointFit:
     """Multi-start MAP with pyPESTO (scipy L-BFGS-B inside the 3-sigma prior bounds). The
     first start is the default set; the others are drawn around it with ``start_spread`` x
-    each prior's sigma (wide prior draws often have no steady state)."""
+    each prior's sigma (wide prior draws often have no steady state). ``log`` (e.g.
+    ``print``) gets one line per evaluation: its number, loss, best loss so far, members
+    solved and simulation seconds."""
     import pypesto
     import pypesto.optimize as optimize
 
-    obj = pypesto.Objective(fun=lambda x: prob.value_and_grad(x)[0],
-                            grad=lambda x: prob.value_and_grad(x)[1])
+    seen = {"n": 0, "best": math.inf}
+
+    def value_and_grad(x):
+        fresh = prob._cache is None or prob._cache[0] != np.asarray(x, dtype=float).tobytes()
+        f, g = prob.value_and_grad(x)
+        if fresh and log is not None:
+            seen["n"] += 1
+            seen["best"] = min(seen["best"], f)
+            log(f"  evaluation {seen['n']}: loss {f:.4f} (best {seen['best']:.4f}); "
+                f"{prob.n_members_solved} members, {prob.wall_s:.0f} s simulating")
+        return f, g
+
+    obj = pypesto.Objective(fun=lambda x: value_and_grad(x)[0],
+                            grad=lambda x: value_and_grad(x)[1])
     rng = np.random.default_rng(seed)
     guesses = [prob.x0] + [np.clip(prob.x0 + start_spread * prob.sigma
                                    * rng.standard_normal(len(prob.x0)), prob.lb, prob.ub)
