@@ -39,7 +39,13 @@ from pathlib import Path
 
 import numpy as np
 
-from cytonet.calibrate.joint import JointProblem, JointSettings, fit_joint, rank_parameters
+from cytonet.calibrate.joint import (
+    JointProblem,
+    JointSettings,
+    fit_joint,
+    rank_parameters,
+    tied_parameters,
+)
 from cytonet.compile import compile_model
 from cytonet.experiments.parse import load_observations
 from cytonet.validation.run import validate_observations
@@ -135,9 +141,7 @@ def main(argv=None) -> int:
         print(f"ranked {len(candidates)} assumed parameters in {rank_s:.0f} s; fitting "
               f"{len(chosen)}: {', '.join(chosen)}", flush=True)
 
-    tied = [model.interface.theta_ids[k]
-            for _, k in JointProblem(model, obs[:1], chosen, settings).ties]
-    fit_terms = terms(chosen + tied)
+    fit_terms = terms(chosen + tied_parameters(model, chosen))
     prob = JointProblem(model, obs, chosen, settings, terms=fit_terms)
     fit = fit_joint(prob, n_starts=args.starts, max_iter=args.max_iter, seed=args.seed,
                     log=lambda m: print(m, flush=True))

@@ -29,7 +29,8 @@ pyPESTO's multi-start (scipy L-BFGS-B within the priors' 3-sigma bounds).
 
 from __future__ import annotations
 
-__all__ = ["JointSettings", "JointProblem", "JointFit", "rank_parameters", "fit_joint"]
+__all__ = ["JointSettings", "JointProblem", "JointFit", "rank_parameters", "fit_joint",
+           "tied_parameters"]
 
 import math
 import time
@@ -55,6 +56,24 @@ def _softplus(z: np.ndarray) -> np.ndarray:
     return np.logaddexp(0.0, z)
 
 
+def _ties(iface, param_ids: Sequence[str]) -> list[tuple[int, str]]:
+    """(index in ``param_ids``, tied parameter): a derived koff (= measured Kd x assumed
+    kon) moves with its fitted kon, so a fit of the on-rate keeps the measured affinity."""
+    ids = set(iface.theta_ids)
+    out = []
+    for j, p in enumerate(param_ids):
+        partner = "koff_" + p[len("kon_"):] if p.startswith("kon_") else None
+        if partner in ids and partner not in param_ids and \
+                iface.priors[partner].source.startswith("derived"):
+            out.append((j, partner))
+    return out
+
+
+def tied_parameters(model, param_ids: Sequence[str]) -> list[str]:
+    """The derived parameters that move with ``param_ids`` in a joint fit (see ``_ties``)."""
+    return [k for _, k in _ties(model.interface, list(param_ids))]
+
+
 @dataclass
 class JointProblem:
     """The MAP objective over ``param_ids`` for ``observations`` on ``model``."""
@@ -78,15 +97,8 @@ class JointProblem:
         self.mu = np.log10([p.median for p in pri])
         self.sigma = np.array([p.sigma_log10 for p in pri])
         self.x0 = np.log10(self.theta0[self.idx])
-        # a derived koff (= measured Kd x assumed kon) moves with its kon, so a fit of the
-        # on-rate keeps the measured affinity
-        self.ties: list[tuple[int, int]] = []
         pos = {p: i for i, p in enumerate(iface.theta_ids)}
-        for j, p in enumerate(self.param_ids):
-            partner = "koff_" + p[len("kon_"):] if p.startswith("kon_") else None
-            if partner in pos and partner not in self.param_ids and \
-                    iface.priors[partner].source.startswith("derived"):
-                self.ties.append((j, pos[partner]))
+        self.ties = [(j, pos[k]) for j, k in _ties(iface, self.param_ids)]
         self.lb, self.ub = self.mu - 3 * self.sigma, self.mu + 3 * self.sigma
         self.n_members_solved = 0
         self.wall_s = 0.0
@@ -226,9 +238,9 @@ def fit_joint(prob: JointProblem, *, n_starts: int = 3, max_iter: int = 30, seed
     seen = {"n": 0, "best": math.inf}
 
     def value_and_grad(x):
-        fresh = prob._cache is None or prob._cache[0] != np.asarray(x, dtype=float).tobytes()
+        solved = prob.n_members_solved
         f, g = prob.value_and_grad(x)
-        if fresh and log is not None:
+        if log is not None and prob.n_members_solved > solved:  # a fresh evaluation
             seen["n"] += 1
             seen["best"] = min(seen["best"], f)
             log(f"  evaluation {seen['n']}: loss {f:.4f} (best {seen['best']:.4f}); "
@@ -243,7 +255,7 @@ def fit_joint(prob: JointProblem, *, n_starts: int = 3, max_iter: int = 30, seed
                            for _ in range(n_starts - 1)]
     problem = pypesto.Problem(obj, lb=prob.lb, ub=prob.ub, x_guesses=guesses,
                               x_names=prob.param_ids)
-    loss0, _ = prob.value_and_grad(prob.x0)  # the first start's first evaluation, cached
+    loss0, _ = value_and_grad(prob.x0)  # the first start's first evaluation, cached
     M0 = prob.margins_at(prob.x0)[None, :]
     opt = optimize.ScipyOptimizer(method="L-BFGS-B", options={"maxiter": max_iter})
     res = optimize.minimize(problem, optimizer=opt, n_starts=n_starts, progress_bar=False,
