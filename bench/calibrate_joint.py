@@ -4,6 +4,7 @@
         [--out build/joint] [--observations FILE ...] [--holdout FILE ...]
         [--params ID ...] [--select REGEX] [--name NAME]
         [--sobotta DIR | --no-sobotta] [--sobotta-weight W]
+        [--budget-min MINUTES] [--max-evaluations N]
 
 1. Ranks every kinetic parameter with provenance `assumed` by the local slope of the loss
    times its prior width (cytonet.calibrate.joint.rank_parameters), on the package's curated
@@ -25,6 +26,10 @@ hepatocyte module).
 ``--params`` fits the named parameters instead of the ranked ones (step 1 is skipped), and
 ``--select`` keeps only the observations whose id matches the regular expression: a
 focused fit of one module's assumed parameters to the anchors that measure it.
+
+``--budget-min`` and ``--max-evaluations`` bound the fit's compute: when spent, the fit
+stops and the files are written for the best point seen, with ``fit.json`` saying that the
+budget, not convergence, ended it.
 
 The parameter set becomes the default only after the whole suite (nominal and under
 jitter) improves with it; the script does not decide that.
@@ -93,6 +98,10 @@ def main(argv=None) -> int:
                     help="the Sobotta 2017 PEtab folder (a data term of the fit)")
     ap.add_argument("--no-sobotta", action="store_true", help="fit without the Sobotta data")
     ap.add_argument("--sobotta-weight", type=float, default=1.0)
+    ap.add_argument("--budget-min", type=float, default=None,
+                    help="stop the fit after this many minutes, keeping the best point")
+    ap.add_argument("--max-evaluations", type=int, default=None,
+                    help="stop the fit after this many fresh evaluations (all starts)")
     args = ap.parse_args(argv)
     if args.sobotta_weight <= 0:
         raise SystemExit("--sobotta-weight must be > 0 (--no-sobotta leaves the data out)")
@@ -144,7 +153,9 @@ def main(argv=None) -> int:
     fit_terms = terms(chosen + tied_parameters(model, chosen))
     prob = JointProblem(model, obs, chosen, settings, terms=fit_terms)
     fit = fit_joint(prob, n_starts=args.starts, max_iter=args.max_iter, seed=args.seed,
-                    log=lambda m: print(m, flush=True))
+                    log=lambda m: print(m, flush=True),
+                    budget_s=None if args.budget_min is None else 60 * args.budget_min,
+                    max_evaluations=args.max_evaluations)
     values = fit.values()
     hold = {}
     if args.holdout:
@@ -161,6 +172,7 @@ def main(argv=None) -> int:
         "loss_start": fit.loss_start, "loss_best": fit.loss_best,
         "passes_start": fit.passes_start, "passes_best": fit.passes_best,
         "starts": fit.starts, "members_solved": fit.n_members_solved,
+        "evaluations": fit.n_evaluations, "stopped_by_budget": fit.budget_spent or None,
         "simulation_wall_s": fit.wall_s, "total_wall_s": time.perf_counter() - t0,
         "ranking_wall_s": rank_s, "holdout": hold,
         "sobotta": None if args.no_sobotta else {
@@ -171,7 +183,8 @@ def main(argv=None) -> int:
             "calls": fit_terms[0].n_calls, "failed": fit_terms[0].n_failed},
         "settings": {"margin": settings.margin, "softness": settings.softness,
                      "fd_step": settings.fd_step, "max_iter": args.max_iter,
-                     "starts": args.starts, "top": args.top},
+                     "starts": args.starts, "top": args.top,
+                     "budget_min": args.budget_min, "max_evaluations": args.max_evaluations},
     }
     (args.out / "fit.json").write_text(json.dumps(report, indent=2))
     data = ", ".join(Path(f).name for f in args.observations)
@@ -179,6 +192,7 @@ def main(argv=None) -> int:
         data += f", Sobotta 2017 hepatocyte data ({fit_terms[0].n_rows} rows, profiled)"
     if args.select:
         data += f" (ids matching {args.select!r}: {', '.join(o.id for o in obs)})"
+    stop = f"; stopped by its budget of {fit.budget_spent}" if fit.budget_spent else ""
     lines = ["# Joint MAP fit (bench/calibrate_joint.py); values override data/parameters.yaml.",
              f"name: {args.name}", "base: curated", "parameters:"]
     for p in chosen:
@@ -186,7 +200,7 @@ def main(argv=None) -> int:
         lines += [f"- id: {p}", f"  value: {values[p]:.6g}",
                   f"  unit: {model.network.parameters[p].unit}", "  provenance: fitted",
                   "  note: " + json.dumps(
-                      f"fitted: {data} (margin penalties, MAP); prior: {src}, median "
+                      f"fitted: {data} (margin penalties, MAP{stop}); prior: {src}, median "
                       f"{10 ** prob.mu[chosen.index(p)]:.4g}, sigma_log10 "
                       f"{prob.sigma[chosen.index(p)]:g}")]
     for p, v in prob.tied_values(fit.x_best).items():
@@ -197,7 +211,8 @@ def main(argv=None) -> int:
                       f"({model.network.parameters[p].provenance.note})")]
     (args.out / f"{args.name}.yaml").write_text("\n".join(lines) + "\n")
     print(json.dumps({k: report[k] for k in ("loss_start", "loss_best", "passes_start",
-                                             "passes_best", "members_solved", "total_wall_s",
+                                             "passes_best", "members_solved", "evaluations",
+                                             "stopped_by_budget", "total_wall_s",
                                              "holdout", "sobotta")}, indent=2))
     print(f"starts: {[(s['fval'], s['exitflag'], s['n_fval']) for s in fit.starts]}")
     return 0

@@ -76,10 +76,31 @@ def test_rank_and_a_short_fit_lower_the_loss(model, package_obs):
     assert fit.loss_best <= fit.loss_start + 1e-12
     # one progress line per fresh evaluation, numbered, the best loss never rising
     assert lines and lines[0].startswith("  evaluation 1: loss ")
-    best = [float(ln.split("(best ")[1].split(")")[0]) for ln in lines]
+    best = [float(ln.split("(best ")[1].split(")")[0]) for ln in lines if "(best " in ln]
     assert best == sorted(best, reverse=True) and best[-1] == pytest.approx(fit.loss_best, abs=1e-4)
     assert fit.n_members_solved > 0 and fit.starts[0]["n_fval"] >= 1
     assert np.all((fit.x_best >= prob.lb) & (fit.x_best <= prob.ub))
+
+
+def test_a_spent_budget_stops_the_fit_and_keeps_the_best_point(model, package_obs):
+    obs = [o for o in package_obs if o.id.startswith("drug-tocilizumab")]
+    prob = JointProblem(model, obs, ["kon_IL6_IL6R"], JointSettings(workers=1))
+    lines = []
+    fit = fit_joint(prob, n_starts=2, max_iter=10, max_evaluations=2, log=lines.append)
+    # two fresh evaluations, then the third stops the first start and skips the second
+    assert fit.n_evaluations == 2 and fit.budget_spent == "2 evaluations"
+    assert fit.n_members_solved == 2 * 2  # each evaluation: the point and one difference
+    assert all("budget spent" in s["message"] for s in fit.starts)
+    # the best point is the best of the losses logged, and it is a point that was evaluated
+    losses = [float(ln.split("loss ")[1].split(" ")[0]) for ln in lines if "evaluation" in ln]
+    assert fit.loss_best == pytest.approx(min(losses), abs=1e-4)
+    assert fit.loss_best == pytest.approx(prob.loss(fit.x_best)[0], rel=1e-9)
+    assert any(ln.startswith("    best x (log10): kon_IL6_IL6R=") for ln in lines)
+    # a wall-clock budget of 0 s: only the default set is evaluated
+    prob2 = JointProblem(model, obs, ["kon_IL6_IL6R"], JointSettings(workers=1))
+    fit2 = fit_joint(prob2, n_starts=1, max_iter=10, budget_s=0.0)
+    assert fit2.n_evaluations == 1 and fit2.budget_spent.startswith("0 s wall-clock")
+    assert np.array_equal(fit2.x_best, prob2.x0) and fit2.loss_best == fit2.loss_start
 
 
 class _MeasuredRate:

@@ -24,14 +24,18 @@ are the scorecards of ``k + 1`` members (``x`` and ``x + h e_i``) judged by
 :class:`~cytonet.validation.ensemble.EnsembleJudge`, batched over worker processes like any
 ensemble. Parameters are ranked for fitting by :func:`rank_parameters` (the local slope of the loss
 times each parameter's prior width, from one batch of members). The optimizer is
-pyPESTO's multi-start (scipy L-BFGS-B within the priors' 3-sigma bounds).
+pyPESTO's multi-start (scipy L-BFGS-B within the priors' 3-sigma bounds). A fit may be
+given a budget (wall-clock seconds and/or fresh evaluations): once spent, the next fresh
+evaluation stops the optimizer and the fit returns the best point seen so far, marked as
+stopped by the budget rather than converged.
 """
 
 from __future__ import annotations
 
-__all__ = ["JointSettings", "JointProblem", "JointFit", "rank_parameters", "fit_joint",
-           "tied_parameters"]
+__all__ = ["JointSettings", "JointProblem", "JointFit", "BudgetSpent", "rank_parameters",
+           "fit_joint", "tied_parameters"]
 
+import logging
 import math
 import time
 from collections.abc import Sequence
@@ -179,6 +183,10 @@ class JointProblem:
         self._margins_seen[key] = M[0]
         return float(L[0]), grad
 
+    def is_evaluated(self, x: np.ndarray) -> bool:
+        """Whether :meth:`value_and_grad` at ``x`` is answered from the cache (no solve)."""
+        return self._cache is not None and self._cache[0] == np.asarray(x, float).tobytes()
+
     def margins_at(self, x: np.ndarray) -> np.ndarray:
         """The margins at ``x`` (one member), reusing an evaluation already made there."""
         x = np.asarray(x, dtype=float)
@@ -220,31 +228,66 @@ class JointFit:
     wall_s: float
     terms_start: float = 0.0  # the data terms' negative log-likelihood at the start
     terms_best: float = 0.0   # ... and at the best point
+    n_evaluations: int = 0    # fresh evaluations (batches of k + 1 members)
+    budget_spent: str = ""    # why the budget stopped the fit ("" when it did not)
 
     def values(self) -> dict[str, float]:
         return {p: float(10 ** v) for p, v in zip(self.param_ids, self.x_best, strict=True)}
 
 
+class BudgetSpent(RuntimeError):
+    """Raised inside the objective when a fit's budget is spent; :func:`fit_joint` catches
+    it (through pyPESTO's failed-start handling) and returns the best point so far."""
+
+
+class _QuietBudget(logging.Filter):
+    """Drops pyPESTO's traceback for a start stopped by :class:`BudgetSpent` (not a failure)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "BudgetSpent" not in record.getMessage()
+
+
 def fit_joint(prob: JointProblem, *, n_starts: int = 3, max_iter: int = 30, seed: int = 0,
-              start_spread: float = 0.25, log=None) -> JointFit:
+              start_spread: float = 0.25, log=None, budget_s: float | None = None,
+              max_evaluations: int | None = None) -> JointFit:
     """Multi-start MAP with pyPESTO (scipy L-BFGS-B inside the 3-sigma prior bounds). The
     first start is the default set; the others are drawn around it with ``start_spread`` x
     each prior's sigma (wide prior draws often have no steady state). ``log`` (e.g.
     ``print``) gets one line per evaluation: its number, loss, best loss so far, members
-    solved and simulation seconds."""
+    solved and simulation seconds, and the point (log10 values) whenever the best improves.
+
+    ``budget_s`` (wall-clock seconds from the call) and ``max_evaluations`` (fresh
+    evaluations over all starts) bound the compute: when either is spent, the next fresh
+    evaluation stops the fit (the default set is always evaluated), the starts not yet run
+    are skipped, and the result is the best point seen, with ``budget_spent`` saying which limit stopped it."""
     import pypesto
     import pypesto.optimize as optimize
 
-    seen = {"n": 0, "best": math.inf}
+    t_start = time.perf_counter()
+    seen = {"n": 0, "best": math.inf, "x": np.array(prob.x0, dtype=float), "spent": ""}
 
     def value_and_grad(x):
+        if seen["n"] and not prob.is_evaluated(x):  # the default set is always evaluated
+            if seen["spent"] == "" and max_evaluations is not None and seen["n"] >= max_evaluations:
+                seen["spent"] = f"{max_evaluations} evaluations"
+            elapsed = time.perf_counter() - t_start
+            if seen["spent"] == "" and budget_s is not None and elapsed >= budget_s:
+                seen["spent"] = f"{budget_s:.0f} s wall-clock ({elapsed:.0f} s used)"
+            if seen["spent"]:
+                raise BudgetSpent(f"budget spent: {seen['spent']}")
         solved = prob.n_members_solved
         f, g = prob.value_and_grad(x)
-        if log is not None and prob.n_members_solved > solved:  # a fresh evaluation
+        if prob.n_members_solved > solved:  # a fresh evaluation
             seen["n"] += 1
-            seen["best"] = min(seen["best"], f)
-            log(f"  evaluation {seen['n']}: loss {f:.4f} (best {seen['best']:.4f}); "
-                f"{prob.n_members_solved} members, {prob.wall_s:.0f} s simulating")
+            improved = f < seen["best"]
+            if improved:
+                seen["best"], seen["x"] = f, np.array(x, dtype=float)
+            if log is not None:
+                log(f"  evaluation {seen['n']}: loss {f:.4f} (best {seen['best']:.4f}); "
+                    f"{prob.n_members_solved} members, {prob.wall_s:.0f} s simulating")
+                if improved:
+                    log("    best x (log10): " + ", ".join(
+                        f"{p}={v:.4f}" for p, v in zip(prob.param_ids, x, strict=True)))
         return f, g
 
     obj = pypesto.Objective(fun=lambda x: value_and_grad(x)[0],
@@ -258,17 +301,24 @@ def fit_joint(prob: JointProblem, *, n_starts: int = 3, max_iter: int = 30, seed
     loss0, _ = value_and_grad(prob.x0)  # the first start's first evaluation, cached
     M0 = prob.margins_at(prob.x0)[None, :]
     opt = optimize.ScipyOptimizer(method="L-BFGS-B", options={"maxiter": max_iter})
-    res = optimize.minimize(problem, optimizer=opt, n_starts=n_starts, progress_bar=False,
-                            filename=None)
+    quiet = _QuietBudget()
+    pylog = logging.getLogger("pypesto.optimize.optimizer")
+    pylog.addFilter(quiet)
+    try:
+        res = optimize.minimize(problem, optimizer=opt, n_starts=n_starts, progress_bar=False,
+                                filename=None)
+    finally:
+        pylog.removeFilter(quiet)
     starts = []
     for r in res.optimize_result.list:
         starts.append({"id": r.id, "fval": float(r.fval), "n_fval": int(r.n_fval or 0),
                        "exitflag": r.exitflag, "message": str(r.message),
                        "time_s": float(r.time or 0.0)})
-    best = res.optimize_result.list[0]
-    xb = np.asarray(best.x, dtype=float)
+    # the best point evaluated, over every start (also those the budget stopped)
+    xb, fb = seen["x"], float(seen["best"])
     Mb = prob.margins_at(xb)[None, :]
     terms0, terms_b = (float(prob.term_loss(x)[0]) for x in (prob.x0, xb))
-    return JointFit(prob.param_ids, xb, float(loss0), float(best.fval), starts,
+    return JointFit(prob.param_ids, xb, float(loss0), fb, starts,
                     int(prob.passes(M0)[0]), int(prob.passes(Mb)[0]), len(prob.obs_ids),
-                    prob.n_members_solved, prob.wall_s, terms0, terms_b)
+                    prob.n_members_solved, prob.wall_s, terms0, terms_b,
+                    n_evaluations=seen["n"], budget_spent=seen["spent"])
