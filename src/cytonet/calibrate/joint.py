@@ -171,9 +171,9 @@ class JointProblem:
     def value_and_grad(self, x: np.ndarray) -> tuple[float, np.ndarray]:
         """Loss and forward-difference gradient from one batch of ``k + 1`` members."""
         x = np.asarray(x, dtype=float)
-        key = x.tobytes()
-        if self._cache is not None and self._cache[0] == key:
+        if self.is_evaluated(x):
             return self._cache[1], self._cache[2]
+        key = x.tobytes()
         h = self.settings.fd_step
         X = np.vstack([x, x + h * np.eye(len(x))])
         M = self.margins(X)
@@ -267,17 +267,17 @@ def fit_joint(prob: JointProblem, *, n_starts: int = 3, max_iter: int = 30, seed
     seen = {"n": 0, "best": math.inf, "x": np.array(prob.x0, dtype=float), "spent": ""}
 
     def value_and_grad(x):
-        if seen["n"] and not prob.is_evaluated(x):  # the default set is always evaluated
-            if seen["spent"] == "" and max_evaluations is not None and seen["n"] >= max_evaluations:
-                seen["spent"] = f"{max_evaluations} evaluations"
+        fresh = not prob.is_evaluated(x)
+        if fresh and seen["n"] and not seen["spent"]:  # the default set is always evaluated
             elapsed = time.perf_counter() - t_start
-            if seen["spent"] == "" and budget_s is not None and elapsed >= budget_s:
+            if max_evaluations is not None and seen["n"] >= max_evaluations:
+                seen["spent"] = f"{max_evaluations} evaluations"
+            elif budget_s is not None and elapsed >= budget_s:
                 seen["spent"] = f"{budget_s:.0f} s wall-clock ({elapsed:.0f} s used)"
-            if seen["spent"]:
-                raise BudgetSpent(f"budget spent: {seen['spent']}")
-        solved = prob.n_members_solved
+        if fresh and seen["spent"]:
+            raise BudgetSpent(f"budget spent: {seen['spent']}")
         f, g = prob.value_and_grad(x)
-        if prob.n_members_solved > solved:  # a fresh evaluation
+        if fresh:
             seen["n"] += 1
             improved = f < seen["best"]
             if improved:
