@@ -31,6 +31,19 @@ def test_sobotta_mapping_selects_expressible_rows(build):
                for e in build.experiments.values() for p in e.perturbations)
 
 
+def test_no_kept_blot_is_fitted_exactly_by_its_own_offset_and_scale(build):
+    """Rows that their free offset / scale fit exactly carry no information and leave
+    their sd without a maximum; the mapping leaves them out and says so."""
+    import pandas as pd
+
+    meas = pd.read_csv(build.cytonet_yaml.parent / "measurements.tsv", sep="\t")
+    own = meas.observableParameters.fillna("").map(
+        lambda v: tuple(t for t in str(v).split(";") if t and not t.replace(".", "").isdigit()))
+    counts = own[own.map(len) > 0].value_counts()
+    assert all(n > len(k) for k, n in counts.items())
+    assert any("exact fit" in why for why in build.left_out)
+
+
 def test_sobotta_cytonet_problem_lints_and_evaluates(build):
     from cytonet.calibrate.cytonet_problem import load_cytonet_problem
     from cytonet.calibrate.sobotta import FIT_PARAMETERS, _groups, profile_evaluate

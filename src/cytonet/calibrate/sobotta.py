@@ -104,7 +104,24 @@ def row_selection(source_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[st
     drop((c.input_stattic.to_numpy() > 0), "Stattic")
     for b in EXCLUDED_BLOCKS:
         drop(meas.block.str.contains(b).to_numpy(), f"pulse / dose-series / ActD block ({b})")
+    # rows left with no more kept rows than the offset / scale parameters they share: those
+    # parameters fit them exactly, whatever the model, and their sd then has no maximum
+    # (it runs to its lower bound, 1e-15 for some blots, and the llh with it); they say
+    # nothing about the kinetics, so the term does not see them
+    own = [tuple(t for t in str(v).split(";") if t and not _is_number(t))
+           if isinstance(v, str) else () for v in meas.observableParameters]
+    kept_per = pd.Series([k for k, ok in zip(own, keep, strict=True) if ok]).value_counts()
+    drop(np.array([bool(k) and kept_per.get(k, 0) <= len(k) for k in own]),
+         "blots left with no more rows than their offset / scale (an exact fit, sd unbounded)")
     return meas.loc[keep].reset_index(drop=True), cond, left
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 @dataclass
