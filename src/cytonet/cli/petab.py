@@ -43,6 +43,10 @@ def register(subparsers) -> None:
         default=0.0,
         help="start integration here instead of 0 (not PEtab v1; for Data2Dynamics exports)",
     )
+    llh.add_argument("--rtol", type=_positive_float, default=1e-8,
+                     help="CVODE relative tolerance (default 1e-8)")
+    llh.add_argument("--atol", type=_positive_float, default=1e-12,
+                     help="CVODE absolute tolerance (default 1e-12)")
     llh.set_defaults(func=run_llh)
 
     export = sub.add_parser(
@@ -97,6 +101,13 @@ def _finite_float(text: str) -> float:
     return v
 
 
+def _positive_float(text: str) -> float:
+    v = _finite_float(text)
+    if v <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    return v
+
+
 def run_lint(args: argparse.Namespace) -> int:
     """Print every problem (ours located, then petab.lint's); exit 2 on errors."""
     from ..calibrate.lint import lint_petab_problem
@@ -115,7 +126,7 @@ def run_llh(args: argparse.Namespace) -> int:
     from ..calibrate.petab_problem import load_petab_problem
 
     t0 = time.perf_counter()
-    settings = SolverSettings(start_time=args.start_time)
+    settings = SolverSettings(rtol=args.rtol, atol=args.atol, start_time=args.start_time)
     problem = load_petab_problem(args.problem, drop_invalid=args.drop_invalid, settings=settings)
     for p in problem.dropped:
         print(f"dropped: {p}", file=sys.stderr)
