@@ -22,6 +22,20 @@ def test_shp2_restrains_stat3_as_well_as_driving_erk():
     assert _at("phospho:ERK", ko, 1800.0) < 0.5 * _at("phospho:ERK", il6, 1800.0)
 
 
+def test_hepatocytes_are_an_induced_not_a_constitutive_il6_source():
+    """Hepatocytes make IL-6 when challenged (Norris 2014), not at rest: their resting
+    medium IL-6 lies in the healthy blood range (Said 2021: pooled 5.2 pg/mL, reported
+    0-43.5 pg/mL), so the autocrine loop carries little of their resting pSTAT3, while
+    IL-1beta still induces IL6 mRNA."""
+    rest = {"cell": "hepatocyte"}
+    pg_per_ml = _at("free:IL6", rest, 0.0) * 20.9e3  # nM x 20.9 kDa
+    assert 1.0 < pg_per_ml < 43.5
+    no_il6 = {**rest, "perturbations": [{"knockout": "IL6"}]}
+    assert _at("phospho:STAT3", no_il6, 0.0) > 0.9 * _at("phospho:STAT3", rest, 0.0)
+    il1 = {**rest, "stimuli": {"IL1B": "10 ng/mL"}}
+    assert _at("mRNA:IL6", il1, 7200.0) > 2.0 * _at("mRNA:IL6", rest, 0.0)
+
+
 # ---------------------------------------------------------------- glucose as energy
 def _glucose(g, **extra):
     return {"cell": "lung_cancer", "conditions": {"glucose": g}, **extra}
