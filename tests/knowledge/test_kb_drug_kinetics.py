@@ -93,7 +93,7 @@ def test_sequestering_drug_without_valency(data):
 
 
 def test_inhibitor_with_binding_kinetics(data):
-    line = data.edit("drugs", "{target: MTOR, ic50: 0.5 nM,", "{target: MTOR, ic50: 0.5 nM, "
+    line = data.edit("drugs", "{target: MTOR, ic50: 0.05 nM,", "{target: MTOR, ic50: 0.05 nM, "
                      "kon_per_M_s: 1.0e6,")
     _has(_problems(data), data.where("drugs", line) + "rapamycin: field 'kon_per_M_s': binding "
          "kinetics apply to neutralizing antibodies and ligand traps only, not to an inhibitor "

@@ -19,7 +19,7 @@ def _at_1h(readout, *perts):
 
 
 @pytest.mark.parametrize("drug, readout, doses", [
-    ("rapamycin", "active:mTOR", (0, 1, 100, 10000)),          # IC50 0.5 nM
+    ("rapamycin", "active:mTOR", (0, 1, 100, 10000)),          # IC50 0.05 nM
     ("BAY11-7082", "active:IKK", (0, 1000, 10000, 100000)),    # IC50 10 uM
 ])
 def test_active_form_of_a_drug_target_falls_with_dose(drug, readout, doses):
