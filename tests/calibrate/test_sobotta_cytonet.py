@@ -36,9 +36,10 @@ def test_no_kept_blot_is_fitted_exactly_by_its_own_offset_and_scale(build):
     their sd without a maximum; the mapping leaves them out and says so."""
     import pandas as pd
 
+    from cytonet.calibrate.sobotta import estimated_overrides
+
     meas = pd.read_csv(build.cytonet_yaml.parent / "measurements.tsv", sep="\t")
-    own = meas.observableParameters.fillna("").map(
-        lambda v: tuple(t for t in str(v).split(";") if t and not t.replace(".", "").isdigit()))
+    own = meas.observableParameters.map(estimated_overrides)
     counts = own[own.map(len) > 0].value_counts()
     assert all(n > len(k) for k, n in counts.items())
     assert any("exact fit" in why for why in build.left_out)

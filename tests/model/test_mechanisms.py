@@ -27,9 +27,13 @@ def test_hepatocytes_are_an_induced_not_a_constitutive_il6_source():
     medium IL-6 lies in the healthy blood range (Said 2021: pooled 5.2 pg/mL, reported
     0-43.5 pg/mL), so the autocrine loop carries little of their resting pSTAT3, while
     IL-1beta still induces IL6 mRNA."""
+    from cytonet.experiments.runner import get_simulator
+    from cytonet.units import parse_quantity, to_molar_nM
+
+    mw = get_simulator().model.catalog.kb.entities["IL6"].mw_kda
+    low, high = (to_molar_nM(parse_quantity(q), mw) for q in ("1 pg/mL", "43.5 pg/mL"))
     rest = {"cell": "hepatocyte"}
-    pg_per_ml = _at("free:IL6", rest, 0.0) * 20.9e3  # nM x 20.9 kDa
-    assert 1.0 < pg_per_ml < 43.5
+    assert low < _at("free:IL6", rest, 0.0) < high
     no_il6 = {**rest, "perturbations": [{"knockout": "IL6"}]}
     assert _at("phospho:STAT3", no_il6, 0.0) > 0.9 * _at("phospho:STAT3", rest, 0.0)
     il1 = {**rest, "stimuli": {"IL1B": "10 ng/mL"}}

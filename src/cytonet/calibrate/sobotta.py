@@ -29,7 +29,7 @@ full PEtab likelihood.
 
 from __future__ import annotations
 
-__all__ = ["OBSERVABLES", "FIT_PARAMETERS", "SobottaBuild", "SobottaTerm",
+__all__ = ["OBSERVABLES", "FIT_PARAMETERS", "SobottaBuild", "SobottaTerm", "estimated_overrides",
            "build_sobotta_problems", "fit_sobotta", "row_selection"]
 
 import math
@@ -108,20 +108,22 @@ def row_selection(source_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[st
     # parameters fit them exactly, whatever the model, and their sd then has no maximum
     # (it runs to its lower bound, 1e-15 for some blots, and the llh with it); they say
     # nothing about the kinetics, so the term does not see them
-    own = [tuple(t for t in str(v).split(";") if t and not _is_number(t))
-           if isinstance(v, str) else () for v in meas.observableParameters]
+    own = [estimated_overrides(v) for v in meas.observableParameters]
     kept_per = pd.Series([k for k, ok in zip(own, keep, strict=True) if ok]).value_counts()
     drop(np.array([bool(k) and kept_per.get(k, 0) <= len(k) for k in own]),
          "blots left with no more rows than their offset / scale (an exact fit, sd unbounded)")
     return meas.loc[keep].reset_index(drop=True), cond, left
 
 
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+def estimated_overrides(value) -> tuple[str, ...]:
+    """The parameter ids among a row's ';'-separated PEtab overrides (numbers are fixed
+    values, read as the PEtab loader reads them)."""
+    from .petab_problem import _float_or_nan
+
+    if not isinstance(value, str):
+        return ()
+    tokens = (t.strip() for t in value.split(";"))
+    return tuple(t for t in tokens if t and math.isnan(_float_or_nan(t)))
 
 
 @dataclass
