@@ -40,6 +40,24 @@ def test_hepatocytes_are_an_induced_not_a_constitutive_il6_source():
     assert _at("mRNA:IL6", il1, 7200.0) > 2.0 * _at("mRNA:IL6", rest, 0.0)
 
 
+def test_nfkb_makes_the_ikba_that_holds_it():
+    """IkBalpha is translated from its NF-kB-induced mRNA (Hoffmann 2002: the IkBalpha
+    negative feedback), not made at a constant rate: with half the NF-kB, resting NFKBIA
+    mRNA and the IkBalpha not bound to NF-kB both fall (with a constant source the free
+    pool would grow, as less NF-kB is released to take it up). Active IKK also marks free
+    IkBalpha for degradation, so IL-1beta clears most of the protein within 15 min
+    (Uehara 1999: gone by 15 min), not only the NF-kB-bound part."""
+    def free_ikba(exp):
+        return _at("protein:NFKBIA", exp, 0.0) - _at("protein:RELA", exp, 0.0)
+
+    rest = {"cell": "generic"}
+    half = {**rest, "perturbations": [{"knockdown": "RELA", "efficiency": 0.5}]}
+    assert _at("mRNA:NFKBIA", half, 0.0) < 0.9 * _at("mRNA:NFKBIA", rest, 0.0)
+    assert free_ikba(half) < 0.95 * free_ikba(rest)
+    il1 = {**rest, "stimuli": {"IL1B": "10 ng/mL"}}
+    assert _at("protein:NFKBIA", il1, 900.0) < 0.3 * _at("protein:NFKBIA", rest, 0.0)
+
+
 # ---------------------------------------------------------------- glucose as energy
 def _glucose(g, **extra):
     return {"cell": "lung_cancer", "conditions": {"glucose": g}, **extra}

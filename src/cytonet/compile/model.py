@@ -456,9 +456,11 @@ class _Builder:
         self.degrade("NFKB_c", self.p("kdeg_RELA"), Vc)
         self.degrade("NFKB_n", self.p("kdeg_RELA"), Vn)
         self.degrade("IkB", self.p("kdeg_NFKBIA"), Vc)
-        # constitutive IkBalpha keeps free IkB in excess over NF-kB at rest
-        self.synthesize("IkB", f"{self.p('ksyn_NFKBIA')} * expr_NFKBIA", Vc,
-                        rid="syn_IkB_constitutive")
+        # IkBalpha protein is made from its NF-kB-induced mRNA (gene_expression, tl_NFKBIA):
+        # the negative feedback of Hoffmann 2002. IKK marks free IkBalpha for degradation too
+        self.rxn("ikk_IkB_free", ["IkB"], [],
+                 f"{Vc} * {self.p('kphos_IkB_free')} * act_IKBKB * IKK_p * IkB",
+                 ("IKBKB-phosphorylates-NFKBIA",), "phosphorylate-degrade")
         self.bind("NFKB_c", "IkB", "NFKB_IkB", "kon_IkB_NFKB", "koff_IkB_NFKB", Vc,
                   ("NFKBIA-inhibits-RELA",), rid="bind_NFKB_IkB")
         self.rxn("ikk_IkB", ["NFKB_IkB"], ["NFKB_c"],
@@ -640,7 +642,8 @@ class _Builder:
                 self.rxn(f"tl_{gene}", [], [psid], f"{Vc} * {self.p('ktl')} * {f} * {m}", (mtor,),
                          "translate", modifiers=(m,))
             else:
-                self.rxn(f"tl_{gene}", [], [psid], f"{Vc} * {self.p('ktl')} * {m}", (), "translate",
+                ktl = self.p("ktl_NFKBIA") if gene == "NFKBIA" else self.p("ktl")
+                self.rxn(f"tl_{gene}", [], [psid], f"{Vc} * {ktl} * {m}", (), "translate",
                          modifiers=(m,))
             if gene not in ("NFKBIA",):
                 self.degrade(psid, self.p(f"kdeg_{gene}"), Vc)
