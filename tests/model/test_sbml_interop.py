@@ -136,11 +136,13 @@ def test_exported_sbml_starts_at_rest(baseline):
     rr.simulate(0, 86400, 25)
     x1 = np.array(rr.model.getFloatingSpeciesConcentrations())
     ids = list(rr.model.getFloatingSpeciesIds())
-    # a species absent at rest (e.g. an unadded ligand) drifts only if it rises above
-    # 1e-15 nM (about 1e-12 molecules per cell); below that it is the integrator's
-    # round-off (values of 1e-39..1e-35 nM have been seen), not a departure from rest
+    # a species absent at rest (e.g. an unadded ligand) drifts only if it rises above the
+    # simulator's own solver-noise floor (SteadyStateSettings.noise_floor); below it is the
+    # integrator's round-off (values of 1e-39..1e-35 have been seen), not a departure
+    from cytonet.simulate.steady import SteadyStateSettings
+    floor = SteadyStateSettings().noise_floor
     drift = {ids[i]: float(abs(x1[i] - x0[i]) / abs(x0[i]) if x0[i] else abs(x1[i]))
-             for i in range(len(ids)) if abs(x1[i] - x0[i]) > max(1e-3 * abs(x0[i]), 1e-15)}
+             for i in range(len(ids)) if abs(x1[i] - x0[i]) > max(1e-3 * abs(x0[i]), floor)}
     assert drift == {}
     assert (x0 > 0).sum() > 80  # a real resting state, not an empty model
 

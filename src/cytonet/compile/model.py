@@ -636,13 +636,14 @@ class _Builder:
             # translation (mTORC1-sensitive for some mRNAs)
             psid = "IkB" if gene == "NFKBIA" else ("SOCS3" if gene == "SOCS3" else f"{gene}_c")
             sp(psid, "cytoplasm", [gene])
+            # IkBalpha, the one protein made from its mRNA in bulk, has its own efficiency
+            ktl = self.p("ktl_NFKBIA") if gene == "NFKBIA" else self.p("ktl")
             if mtor:
                 f = (f"({self.p('phi_cap_independent')} + (1 - {self.p('phi_cap_independent')}) * "
                      f"act_MTOR * MTOR_p / (act_MTOR * MTOR_p + {self.p('K_MTOR_translation')}))")
-                self.rxn(f"tl_{gene}", [], [psid], f"{Vc} * {self.p('ktl')} * {f} * {m}", (mtor,),
+                self.rxn(f"tl_{gene}", [], [psid], f"{Vc} * {ktl} * {f} * {m}", (mtor,),
                          "translate", modifiers=(m,))
             else:
-                ktl = self.p("ktl_NFKBIA") if gene == "NFKBIA" else self.p("ktl")
                 self.rxn(f"tl_{gene}", [], [psid], f"{Vc} * {ktl} * {m}", (), "translate",
                          modifiers=(m,))
             if gene not in ("NFKBIA",):
