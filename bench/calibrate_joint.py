@@ -32,7 +32,9 @@ stops and the files are written for the best point seen, with ``fit.json`` sayin
 budget, not convergence, ended it.
 
 The parameter set becomes the default only after the whole suite (nominal and under
-jitter) improves with it; the script does not decide that.
+jitter) improves with it; the script does not decide that. ``bench/adopt_fit.py OUT/NAME.yaml``
+then writes it into data/parameters.yaml (cytonet.calibrate.adopt), with each replaced
+value and its reason kept in the new note.
 """
 
 from __future__ import annotations
