@@ -76,11 +76,17 @@ def ensemble_score(card, args, on_batch=None):
         parameter_sets=None, source=args.source, jitter=args.jitter, members=args.ensemble,
         seed=args.seed))
     ens = validate_ensemble(obs, model, theta, labels, description=what,
+                            drivers=getattr(args, "drivers", 0) or 0,
                             workers=args.workers, on_batch=on_batch,
                             progress=on_batch is None and sys.stderr.isatty())
     for r in card.results:
         r.ensemble_fraction = ens.fractions.get(r.id)
     return ens
+
+
+def _drivers_text(ens, oid: str) -> str:
+    ds = (ens.drivers or {}).get(oid)
+    return ("; driven by " + ", ".join(f"{p} (rho {rho:+.2f})" for p, rho in ds)) if ds else ""
 
 
 def register(subparsers) -> None:
@@ -110,6 +116,11 @@ def register(subparsers) -> None:
                    help="judge on the ODE model (default), the logical model compiled from the "
                         "same graph (docs/logical.md), or both with an agreement summary")
     add_ensemble_arguments(p)
+    p.add_argument("--drivers", type=positive_int, default=None, metavar="K",
+                   help="with --ensemble: for each observation that some members pass and "
+                        "others fail, up to K parameters whose draws are significantly "
+                        "rank-correlated with its margin (Spearman, Bonferroni over the "
+                        "parameters)")
     p.set_defaults(func=run_validate)
 
 
@@ -137,6 +148,9 @@ def add_ensemble_arguments(p: argparse.ArgumentParser) -> None:
 def run_validate(args: argparse.Namespace) -> int:
     from ..validation.run import validate_file
 
+    if getattr(args, "drivers", None) and not getattr(args, "ensemble", None):
+        raise InputError(Problem("--drivers needs --ensemble N (the drivers are read off the "
+                                 "ensemble's members)"))
     files = [str(f) for f in observation_files(args)]
     formalism = getattr(args, "formalism", "ode")
     if formalism != "ode":
@@ -163,14 +177,17 @@ def run_validate(args: argparse.Namespace) -> int:
             doc["ensemble"] = ens.as_dict()
             for r in doc["results"]:
                 r["ensemble_fraction"] = ens.fractions.get(r["id"])
+                if ens.drivers is not None:
+                    r["ensemble_drivers"] = [{"parameter": p, "rho": round(rho, 3)}
+                                             for p, rho in ens.drivers.get(r["id"], [])]
         print(json.dumps(doc, indent=2))
         for p in card.problems:
             print(f"ERROR {p}", file=sys.stderr)
     else:
         for r in card.results:
             if r.status != "ERROR":
-                tail = (f" [ensemble: {ens.fractions.get(r.id, 0.0):.2f} of members pass]"
-                        if ens is not None else "")
+                tail = (f" [ensemble: {ens.fractions.get(r.id, 0.0):.2f} of members pass"
+                        f"{_drivers_text(ens, r.id)}]" if ens is not None else "")
                 print(r.summary() + tail)
         for p in card.problems:
             print(f"ERROR {p}")

@@ -6,11 +6,18 @@ does), plans it once, solves it for all members in batches
 the same :func:`validate_observations` (one judge). Per observation it reports the
 fraction of members that pass; a member whose simulation for an observation failed counts
 as not passing it, and the failure is kept with its reason.
+
+With ``drivers=K`` it also says, for each observation that some members pass and others
+fail, which parameters' draws move its margin (:func:`ensemble_drivers`): the Spearman
+rank correlation over members between each parameter and the observation's signed
+log-margin (:func:`~cytonet.validation.margins.result_margin`, the calibration's margin),
+keeping at most K whose correlation is significant after a Bonferroni correction over all
+parameters, so that with few members noise is not reported as a driver.
 """
 
 from __future__ import annotations
 
-__all__ = ["EnsembleJudge", "EnsembleScore", "validate_ensemble"]
+__all__ = ["EnsembleJudge", "EnsembleScore", "ensemble_drivers", "validate_ensemble"]
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -30,6 +37,8 @@ class EnsembleScore:
     fractions: dict[str, float]
     member_pass_rates: np.ndarray
     failed_members: dict[str, str] = field(default_factory=dict)  # member -> first reason
+    # observation id -> [(parameter, Spearman rho)], only with validate_ensemble(drivers=K)
+    drivers: dict[str, list[tuple[str, float]]] | None = None
 
     @property
     def mean_pass_rate(self) -> float:
@@ -49,7 +58,10 @@ class EnsembleScore:
                 "mean_pass_rate": self.mean_pass_rate,
                 "min_pass_rate": float(r.min()) if len(r) else None,
                 "max_pass_rate": float(r.max()) if len(r) else None,
-                "failed_members": dict(self.failed_members)}
+                "failed_members": dict(self.failed_members)} | (
+            {} if self.drivers is None else {"drivers": {
+                oid: [{"parameter": p, "rho": round(rho, 3)} for p, rho in ds]
+                for oid, ds in self.drivers.items()}})
 
 
 class EnsembleJudge:
@@ -105,10 +117,51 @@ class EnsembleJudge:
         return cards
 
 
+def ensemble_drivers(theta: np.ndarray, parameter_ids: Sequence[str], margins: np.ndarray,
+                     observation_ids: Sequence[str], passed: np.ndarray, top: int = 3,
+                     alpha: float = 0.05) -> dict[str, list[tuple[str, float]]]:
+    """Per observation that some members pass and some fail: up to ``top`` parameters
+    whose values are rank-correlated with its margin (Spearman rho over members), each
+    significant at ``alpha`` after a Bonferroni correction over the parameters that vary;
+    largest ``|rho|`` first. ``theta`` is members x parameters, ``margins`` and ``passed``
+    members x observations; a margin of -inf (a failed simulation) ranks lowest."""
+    from scipy import stats
+
+    theta, margins = np.atleast_2d(theta), np.atleast_2d(margins)
+    n = theta.shape[0]
+    varies = np.ptp(theta, axis=0) > 0
+    if n < 4 or not varies.any():
+        return {}
+    rt = stats.rankdata(theta[:, varies], axis=0)
+    rt = (rt - rt.mean(0)) / rt.std(0)
+    ids = np.asarray(parameter_ids)[varies]
+    # |rho| whose two-sided t-test p-value is alpha / n_parameters
+    t_crit = stats.t.ppf(1 - alpha / (2 * len(ids)), n - 2)
+    rho_crit = t_crit / np.sqrt(n - 2 + t_crit ** 2)
+    out = {}
+    for j, oid in enumerate(observation_ids):
+        frac = passed[:, j].mean()
+        if frac in (0.0, 1.0):
+            continue
+        m = margins[:, j].astype(float)
+        finite = np.isfinite(m)
+        if not finite.any():
+            continue
+        m = np.where(finite, m, m[finite].min() - 1.0)
+        rm = stats.rankdata(m)
+        if rm.std() == 0:
+            continue
+        rho = rt.T @ ((rm - rm.mean()) / rm.std()) / n
+        keep = np.argsort(-np.abs(rho))[:top]
+        out[oid] = [(str(ids[k]), float(rho[k])) for k in keep if abs(rho[k]) >= rho_crit]
+    return out
+
+
 def validate_ensemble(observations: Sequence, model, theta: np.ndarray,
                       members: list[str] | None = None, description: str = "",
-                      **run_kw) -> EnsembleScore:
-    """Judge ``observations`` on each row of ``theta`` (``model.interface.theta_ids``)."""
+                      drivers: int = 0, **run_kw) -> EnsembleScore:
+    """Judge ``observations`` on each row of ``theta`` (``model.interface.theta_ids``);
+    ``drivers=K`` adds up to K significant parameter drivers per fragile observation."""
     judge = EnsembleJudge(observations, model)
     theta = np.atleast_2d(theta)
     members = members or [f"member-{i}" for i in range(theta.shape[0])]
@@ -126,4 +179,17 @@ def validate_ensemble(observations: Sequence, model, theta: np.ndarray,
         rates.append(ok / n_obs if n_obs else 0.0)
     n = theta.shape[0]
     fractions = {oid: c / n for oid, c in passes.items()}
-    return EnsembleScore(description, fractions, np.asarray(rates), failed)
+    found = None
+    if drivers:
+        from .margins import result_margin
+        obs_ids = [o.id for o in judge.observations]
+        pos = {o: j for j, o in enumerate(obs_ids)}
+        M = np.full((n, len(obs_ids)), -np.inf)
+        P = np.zeros((n, len(obs_ids)), dtype=bool)
+        for m, card in enumerate(cards):
+            for res in card.results:
+                if res.id in pos and res.status != "ERROR":
+                    M[m, pos[res.id]] = result_margin(res)
+                    P[m, pos[res.id]] = res.status == "PASS"
+        found = ensemble_drivers(theta, model.interface.theta_ids, M, obs_ids, P, top=drivers)
+    return EnsembleScore(description, fractions, np.asarray(rates), failed, found)
