@@ -159,7 +159,7 @@ def test_duplicate_entity_symbol(data):
 
 # --------------------------------------------------------------------------- evidence
 def test_interaction_without_evidence(data):
-    line = data.edit("interactions", "  evidence:\n  - ref: S_heinrich2003\n    text: The IL-6:IL-6R "
+    line = data.edit("interactions", "  evidence:\n  - ref: S_boulanger2003\n    text: The IL-6:IL-6R "
                      "complex recruits two gp130 chains into the signalling hexamer.\n",
                      "  evidence: []\n")
     _has(_lint(data), data.where("interactions", line)
