@@ -11,8 +11,9 @@ the resting state of ``--cell`` for the same members. Prints
 1. per resting readout, the correlation across members of its log with the member's pass
    rate, and the quantiles of the readout;
 2. per observation that passes in some but not all members, its pass fraction and the
-   parameters whose log-deviation correlates most with passing (with 150 members a
-   correlation below about 0.25 in size is within noise for ~300 parameters).
+   parameters that drive it, as ``validate --ensemble N --drivers K`` reports them
+   (cytonet.validation.ensemble.ensemble_drivers: Spearman rho of each parameter with the
+   observation's margin, kept when significant after a Bonferroni correction).
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from cytonet.analysis.ensemble import draw_members, run_ensemble
 from cytonet.compile import compile_model
 from cytonet.experiments.parse import load_observations, parse_experiment
 from cytonet.experiments.runner import parse_readout
-from cytonet.validation.ensemble import EnsembleJudge
+from cytonet.validation.ensemble import EnsembleJudge, ensemble_drivers
+from cytonet.validation.margins import result_margin
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "observations" / "literature.yaml"
 RESTING = ("free:IL6", "free:LIF", "nuclear:RELA", "phospho:STAT3", "mRNA:SOCS3")
@@ -66,23 +68,18 @@ def main() -> None:
         q = np.percentile(col.values[ok], [10, 50, 90]) if ok.any() else [np.nan] * 3
         print(f"  {ro:16s} r = {r:+.2f}   10/50/90 %: {q[0]:.3g} / {q[1]:.3g} / {q[2]:.3g}")
 
-    x = np.log(theta / model.interface.theta_nominal)
-    sd = x.std(axis=0)
-    z = (x - x.mean(axis=0)) / np.where(sd > 0, sd, 1.0)
-    pids = model.interface.theta_ids
-    print("\nobservations passing in some members: fraction, then the parameters whose "
-          "jitter correlates most with passing")
-    rows = []
-    for j, oid in enumerate(ids):
-        y = passed[:, j]
-        if y.std() == 0:
-            continue
-        c = (z * (y - y.mean())[:, None]).mean(axis=0) / y.std()
-        top = np.argsort(-np.abs(c))[:a.top]
-        rows.append((y.mean(), oid, ", ".join(f"{pids[k]} {c[k]:+.2f}" for k in top)))
-    for frac, oid, text in sorted(rows):
-        print(f"  {frac:.2f} {oid}: {text}")
-
+    # part 2 is validate --ensemble --drivers: one definition of a driver (Spearman of the
+    # calibration's margin, Bonferroni over the parameters), cytonet.validation.ensemble
+    margins = np.array([[result_margin(r) if r.status != "ERROR" else -np.inf
+                         for r in c.results] for c in cards])
+    drivers = ensemble_drivers(theta, model.interface.theta_ids, margins, ids,
+                               passed.astype(bool), top=a.top)
+    print("\nobservations passing in some members: fraction, then the parameters whose draws "
+          "are significantly rank-correlated with the margin (Spearman rho)")
+    frac = dict(zip(ids, passed.mean(axis=0), strict=True))
+    for oid in sorted(drivers, key=lambda o: frac[o]):
+        text = ", ".join(f"{p} {rho:+.2f}" for p, rho in drivers[oid]) or "none significant"
+        print(f"  {frac[oid]:.2f} {oid}: {text}")
 
 if __name__ == "__main__":
     main()
