@@ -28,7 +28,6 @@ from cytonet.compile import compile_model
 from cytonet.experiments.parse import load_observations, parse_experiment
 from cytonet.experiments.runner import parse_readout
 from cytonet.validation.ensemble import EnsembleJudge, ensemble_drivers
-from cytonet.validation.margins import result_margin
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "observations" / "literature.yaml"
 RESTING = ("free:IL6", "free:LIF", "nuclear:RELA", "phospho:STAT3", "mRNA:SOCS3")
@@ -50,9 +49,10 @@ def main() -> None:
     if errors:
         raise SystemExit(f"{a.observations}: {errors[0]}")
     theta, labels = draw_members(model, a.members, source="jitter", sigma=a.sigma, seed=a.seed)
-    cards = EnsembleJudge(obs, model).scorecards(theta, labels)
-    ids = [r.id for r in cards[0].results]
-    passed = np.array([[r.status == "PASS" for r in c.results] for c in cards], dtype=float)
+    judge = EnsembleJudge(obs, model)
+    cards = judge.scorecards(theta, labels)
+    ids = [o.id for o in judge.observations]
+    margins, passed = judge.margin_matrix(cards)
     rate = passed.mean(axis=1)
     print(f"{a.members} members, jitter {a.sigma} (seed {a.seed}): mean pass rate "
           f"{100 * rate.mean():.1f} %")
@@ -70,10 +70,8 @@ def main() -> None:
 
     # part 2 is validate --ensemble --drivers: one definition of a driver (Spearman of the
     # calibration's margin, Bonferroni over the parameters), cytonet.validation.ensemble
-    margins = np.array([[result_margin(r) if r.status != "ERROR" else -np.inf
-                         for r in c.results] for c in cards])
-    drivers = ensemble_drivers(theta, model.interface.theta_ids, margins, ids,
-                               passed.astype(bool), top=a.top)
+    drivers = ensemble_drivers(theta, model.interface.theta_ids, margins, ids, passed,
+                               top=a.top)
     print("\nobservations passing in some members: fraction, then the parameters whose draws "
           "are significantly rank-correlated with the margin (Spearman rho)")
     frac = dict(zip(ids, passed.mean(axis=0), strict=True))

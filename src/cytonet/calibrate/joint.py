@@ -44,7 +44,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..validation.ensemble import EnsembleJudge
-from ..validation.margins import result_margin
 
 
 @dataclass(frozen=True)
@@ -134,14 +133,7 @@ class JointProblem:
         cards = self.judge.scorecards(self.theta(X), workers=self.settings.workers)
         self.wall_s += time.perf_counter() - t0
         self.n_members_solved += len(cards)
-        out = np.full((len(cards), len(self.obs_ids)), self.settings.floor)
-        pos = {o: j for j, o in enumerate(self.obs_ids)}
-        for m, card in enumerate(cards):
-            for res in card.results:
-                if res.status == "ERROR":
-                    continue
-                out[m, pos[res.id]] = max(result_margin(res), self.settings.floor)
-        return out
+        return np.maximum(self.judge.margin_matrix(cards)[0], self.settings.floor)
 
     def data_loss(self, M: np.ndarray) -> np.ndarray:
         s, mu = self.settings.softness, self.settings.margin

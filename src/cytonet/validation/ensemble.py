@@ -116,6 +116,22 @@ class EnsembleJudge:
             cards.append(validate_observations(self.observations, simulate=simulate))
         return cards
 
+    def margin_matrix(self, cards: Sequence[Scorecard]) -> tuple[np.ndarray, np.ndarray]:
+        """``(margins, passed)``, members x observations in ``self.observations`` order: each
+        result's signed log-margin (:func:`~cytonet.validation.margins.result_margin`) and
+        whether it passed; an ERROR (or missing) result is ``-inf`` and not passed."""
+        from .margins import result_margin
+
+        pos = {o.id: j for j, o in enumerate(self.observations)}
+        M = np.full((len(cards), len(pos)), -np.inf)
+        P = np.zeros(M.shape, dtype=bool)
+        for m, card in enumerate(cards):
+            for res in card.results:
+                if res.id in pos and res.status != "ERROR":
+                    M[m, pos[res.id]] = result_margin(res)
+                    P[m, pos[res.id]] = res.status == "PASS"
+        return M, P
+
 
 def ensemble_drivers(theta: np.ndarray, parameter_ids: Sequence[str], margins: np.ndarray,
                      observation_ids: Sequence[str], passed: np.ndarray, top: int = 3,
@@ -181,15 +197,7 @@ def validate_ensemble(observations: Sequence, model, theta: np.ndarray,
     fractions = {oid: c / n for oid, c in passes.items()}
     found = None
     if drivers:
-        from .margins import result_margin
-        obs_ids = [o.id for o in judge.observations]
-        pos = {o: j for j, o in enumerate(obs_ids)}
-        M = np.full((n, len(obs_ids)), -np.inf)
-        P = np.zeros((n, len(obs_ids)), dtype=bool)
-        for m, card in enumerate(cards):
-            for res in card.results:
-                if res.id in pos and res.status != "ERROR":
-                    M[m, pos[res.id]] = result_margin(res)
-                    P[m, pos[res.id]] = res.status == "PASS"
-        found = ensemble_drivers(theta, model.interface.theta_ids, M, obs_ids, P, top=drivers)
+        M, P = judge.margin_matrix(cards)
+        found = ensemble_drivers(theta, model.interface.theta_ids, M,
+                                 [o.id for o in judge.observations], P, top=drivers)
     return EnsembleScore(description, fractions, np.asarray(rates), failed, found)
