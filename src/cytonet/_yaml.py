@@ -181,6 +181,9 @@ def read_text(path: str | Path) -> str:
     except OSError as exc:
         raise InputError(Problem(f"cannot read file: {exc.strerror or exc}", file=str(p))) \
             from exc
+    except ValueError as exc:  # a name the OS cannot take, e.g. with a NUL byte
+        raise InputError(Problem(f"cannot read file: not a usable file name ({exc})",
+                                 file=repr(str(p)))) from exc
     return decode_text(data, str(p))
 
 

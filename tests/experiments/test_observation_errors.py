@@ -108,6 +108,12 @@ def test_missing_file():
     assert obs == [] and "cannot read file" in str(problems[0])
 
 
+def test_a_file_name_with_a_nul_byte_is_a_problem_not_a_crash():
+    obs, problems = load_observations("obs\x00.yaml")  # found by tests/robust/test_fuzz.py
+    assert obs == [] and "cannot read file: not a usable file name" in str(problems[0])
+    assert "obs\\x00.yaml" in str(problems[0])  # the name shown escaped, not raw
+
+
 def test_ids_unique_across_files():
     obs, problems = load_observations([BAD, BAD])
     assert [o.id for o in obs] == ["good-il6-pstat3", "good-lif-socs3"]
