@@ -10,8 +10,9 @@ nominal steady state of the same cells, or the reference cells' state), and
    state;
 2. if Newton fails (diverges, stalls, or leaves the non-negative orthant), integrates in
    chunks of ``chunk_s`` with the noise clamp between chunks, trying Newton after each
-   chunk (accepted once it converges), or accepting the integrated state once every
-   relative rate is below ``rate_tol`` per second;
+   chunk (accepted once it converges), and once every relative rate is below
+   ``rate_tol`` per second a last Newton polish with the full iteration budget, or the
+   integrated state itself where that polish fails;
 3. sets the rate-rule variables where their rates vanish (:func:`relax_rate_rules`);
 4. or raises :class:`~cytonet.errors.SteadyStateError` saying what was tried.
 
@@ -275,6 +276,14 @@ def find_steady_state(backend, settings: SteadyStateSettings | None = None,
             backend.set_rhs_state(xi)
             rate = float(np.max(backend.relative_rates()))
             if rate < s.rate_tol:
+                # near the steady state now: one full Newton polish before settling for
+                # the integrated state (whose error is rate_tol x the slowest time scale)
+                x, it2 = newton_steady_state(backend, xi, s.newton_tol, s.newton_max_iter,
+                                             pattern)
+                it += it2
+                if x is not None:
+                    return _accept(backend, x, s, "integration+newton", it)
+                backend.set_rhs_state(xi)
                 return _accept(backend, xi, s, "integration", it)
     except SimulationError as exc:
         raise SteadyStateError(f"no steady state for {what}: Newton failed and the "
