@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from cytonet.calibrate.adopt import adopt_parameter_set
-from cytonet.compile.parameters import load_parameters
+from cytonet.compile.parameters import PRIOR_SIGMA_LOG10, load_parameters
 from cytonet.errors import CytonetError
 from cytonet.knowledge.load import DATA_DIR
 
@@ -53,6 +53,9 @@ def test_adopt_rewrites_only_the_fitted_entries(files):
     old = before.parameter("kon_IL6_IL6R")
     assert f"(was assumed, {old.value:g}: " in note
     assert old.provenance.note.removeprefix("assumed: ") in note
+    # the prior the fit started from stays on record: the replaced value, its kind's width
+    assert (kon.prior_median, kon.prior_sigma_log10) == pytest.approx(
+        (old.value, PRIOR_SIGMA_LOG10[old.provenance.kind]))
     koff = after.parameter("koff_IL6_IL6R")
     assert koff.provenance.kind == "derived" and koff.value == pytest.approx(0.00312346)
     assert koff.provenance.note == "moves with its fitted on-rate so that the measured Kd is kept"
@@ -62,7 +65,8 @@ def test_adopt_rewrites_only_the_fitted_entries(files):
             assert (q.value, q.unit, q.provenance) == (p.value, p.unit, p.provenance), p.id
     text_after = params.read_text()
     assert text_after.split("parameters:")[0] == text_before.split("parameters:")[0]
-    assert len(text_after.splitlines()) == len(text_before.splitlines())
+    # one entry gained its three-line prior mapping; nothing else moved
+    assert len(text_after.splitlines()) == len(text_before.splitlines()) + 3
 
 
 @pytest.mark.parametrize("old, new, expected", [
@@ -81,3 +85,16 @@ def test_adopt_refuses_a_bad_entry_and_writes_nothing(files, old, new, expected)
         assert part in str(err.value)
     assert params.read_bytes() == before
     assert {p.name for p in params.parent.iterdir()} == {"parameters.yaml", "joint_map.yaml"}
+
+
+def test_adopting_a_refit_keeps_the_first_prior(files):
+    """A value fitted twice keeps the prior of the evidence, not of the first fit."""
+    set_file, params = files
+    adopt_parameter_set(set_file, params)
+    first = load_parameters(params).parameter("kon_IL6_IL6R")
+    set_file.write_text(SET.replace("0.0031234567", "0.0042"))
+    adopt_parameter_set(set_file, params)
+    again = load_parameters(params).parameter("kon_IL6_IL6R")
+    assert again.value == pytest.approx(0.0042) != first.value
+    assert (again.prior_median, again.prior_sigma_log10) == (first.prior_median,
+                                                             first.prior_sigma_log10)

@@ -47,3 +47,41 @@ def test_override_of_unknown_parameter_is_located(tmp_path, monkeypatch):
     with pytest.raises(KnowledgeError, match=r"bad\.yaml:3: k_made_up: field 'id': override of "
                                               r"unknown parameter 'k_made_up'"):
         P.load_parameter_set("bad")
+
+
+def test_a_fitted_value_keeps_the_prior_its_fit_started_from():
+    """A fitted parameter's prior is the one stated in parameters.yaml (the evidence before
+    the fit), not a narrow band around the fit's own result; a parameter set's override
+    keeps the curated prior, so an ensemble drawn from priors is the same for every set."""
+    curated = P.load_parameters()
+    fitted = [p for p in curated if p.provenance.kind == "fitted"]
+    assert fitted
+    for p in fitted:
+        assert p.prior_median is not None and p.prior_sigma_log10 > 0, p.id
+    iface = compile_model().interface
+    p = next(p for p in fitted if p.id in iface.priors and p.value != p.prior_median)
+    assert iface.priors[p.id].median == p.prior_median != p.value
+    assert iface.priors[p.id].sigma_log10 == p.prior_sigma_log10
+    assumed = next(p for p in curated if p.provenance.kind == "assumed" and p.id in iface.priors)
+    assert iface.priors[assumed.id].median == assumed.value
+    assert iface.priors[assumed.id].sigma_log10 == P.PRIOR_SIGMA_LOG10["assumed"]
+    s = P.load_parameter_set("sobotta2017_hepatocyte", curated)
+    moved = next(q for q in s if q.value != curated.value(q.id))
+    assert P.prior_of(moved)[:2] == P.prior_of(curated.parameter(moved.id))[:2]
+
+
+@pytest.mark.parametrize("prior, expected", [
+    (None, "k_x: field 'prior': fitted value without its 'prior'"),
+    ("{median: 0.1}", "k_x: field 'prior': expected a mapping {median, sigma_log10}"),
+    ("{median: 0, sigma_log10: 1}", "k_x: field 'prior.median': expected a finite positive"),
+    ("{median: 0.1, sigma_log10: .nan}", "k_x: field 'prior.sigma_log10': expected a finite"),
+])
+def test_a_bad_or_missing_prior_is_located(tmp_path, prior, expected):
+    text = ("parameters:\n- id: k_x\n  value: 1.0\n  unit: 1/s\n  provenance: fitted\n"
+            "  note: 'fitted: a test'\n")
+    if prior is not None:
+        text += f"  prior: {prior}\n"
+    (tmp_path / "parameters.yaml").write_text(text)
+    with pytest.raises(KnowledgeError) as err:
+        P.load_parameters(tmp_path / "parameters.yaml")
+    assert "parameters.yaml:" in str(err.value) and expected in str(err.value)

@@ -10,7 +10,11 @@ from the script's output rather than from a hand copy:
   note>)", so the value it replaced and that value's reason stay on record;
 - a ``derived`` entry (an off-rate tied to its fitted on-rate by a measured Kd) gets its
   value and the set's note;
-- every other field (``ref``, a stated prior width) and every other line of the file,
+- a fitted entry keeps the prior its fit started from as ``prior: {median, sigma_log10}``
+  (the replaced value with its provenance's width, or the ``prior`` it already stated), so
+  a later fit or ``--from priors`` ensemble is centred where the evidence is, not on the
+  fit's own result;
+- every other field (``ref``, a stated prior) and every other line of the file,
   comments included, stay as they were;
 - the new file is parsed by :func:`~cytonet.compile.parameters.load_parameters` before it
   replaces the old one (atomically), so a broken result never lands.
@@ -29,6 +33,7 @@ from pathlib import Path
 import yaml
 
 from .._yaml import load_yaml
+from ..compile.parameters import PRIOR_SIGMA_LOG10
 from ..errors import InputError, KnowledgeError, Problem
 from ..outputs import write_atomic
 
@@ -86,7 +91,11 @@ def adopt_parameter_set(set_file: str | Path, parameters_file: str | Path,
         new = dict(old)
         new.update(value=float(f"{float(entry['value']):.6g}"),
                    provenance=entry["provenance"], note=_note(entry, old, describe))
-        order = ["id", "value", "unit", "provenance", "ref", "note"]
+        if entry["provenance"] == "fitted" and "prior" not in old:
+            # the prior the fit started from: the replaced value with its provenance's width
+            new["prior"] = {"median": float(old["value"]),
+                            "sigma_log10": round(PRIOR_SIGMA_LOG10[old["provenance"]], 6)}
+        order = ["id", "value", "unit", "provenance", "ref", "note", "prior"]
         new = {key: new[key] for key in order if key in new} | {
             key: v for key, v in new.items() if key not in order}
         dumped = yaml.safe_dump([new], sort_keys=False, width=10**6, allow_unicode=True)

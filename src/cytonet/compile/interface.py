@@ -20,7 +20,6 @@ from __future__ import annotations
 
 __all__ = ["Prior", "ReadoutTerms", "ModelInterface", "model_interface", "PRIOR_SIGMA_LOG10"]
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -34,12 +33,8 @@ from .model import (
     SEQUESTERING_DRUGS,
     STIMULUS_SPECIES,
 )
+from .parameters import PRIOR_SIGMA_LOG10, prior_of
 
-# Prior width (standard deviation of log10 value) by provenance when parameters.yaml gives
-# none: a literature value is typically known to within 2-fold across cell lines; a fitted
-# one as well; an assumed value only to its order of magnitude.
-PRIOR_SIGMA_LOG10 = {"literature": math.log10(2.0), "fitted": math.log10(2.0),
-                     "derived": 0.5, "assumed": 1.0}
 # the boundary species of each sequestering drug, as the model names them
 SEQUESTERING_SPECIES = {name: f"drug_{sfx}" for name, sfx in SEQUESTERING_DRUGS.items()}
 
@@ -138,15 +133,8 @@ def model_interface(model) -> ModelInterface:
                       and net.parameters[pid].value > 0)
     priors = {}
     for pid in theta_ids:
-        par = net.parameters[pid]
-        sigma = getattr(par, "prior_sigma_log10", None)
-        kind = par.provenance.kind
-        if sigma is None:
-            sigma = PRIOR_SIGMA_LOG10.get(kind, 1.0)
-            src = f"{kind}: default width for this provenance"
-        else:
-            src = f"{kind}: parameters.yaml"
-        priors[pid] = Prior(float(par.value), float(sigma), src)
+        median, sigma, src = prior_of(net.parameters[pid])
+        priors[pid] = Prior(float(median), float(sigma), src)
     return ModelInterface(
         stimulus_species=dict(STIMULUS_SPECIES), dose_species=dict(DOSE_SPECIES),
         condition_parameters=dict(CONDITION_PARAMETERS),

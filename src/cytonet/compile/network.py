@@ -26,11 +26,17 @@ class Provenance:
 
 @dataclass
 class Parameter:
+    """A model parameter; ``prior_median`` / ``prior_sigma_log10`` are its stated
+    log-normal prior (``prior:`` in parameters.yaml), None where the provenance implies it
+    (:func:`cytonet.compile.parameters.prior_of`)."""
+
     id: str
     value: float
     unit: str
     provenance: Provenance
     constant: bool = True
+    prior_median: float | None = None
+    prior_sigma_log10: float | None = None
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 __all__ = ["ParameterSet", "load_parameters", "load_parameter_set", "parameter_set_path",
-           "available_parameter_sets",
-           "PROVENANCE_KINDS", "PARAMETER_SET_DIR"]
+           "available_parameter_sets", "prior_of",
+           "PROVENANCE_KINDS", "PARAMETER_SET_DIR", "PRIOR_SIGMA_LOG10"]
 
+import math
 import re
 from pathlib import Path
 
@@ -17,6 +18,42 @@ from .network import Parameter, Provenance
 
 PROVENANCE_KINDS = ("literature", "assumed", "fitted", "derived")
 PARAMETER_SET_DIR = DATA_DIR / "parameter_sets"
+# Prior width (standard deviation of log10 value) by provenance when parameters.yaml states
+# no prior: a literature value is typically known to within 2-fold across cell lines; an
+# assumed value only to its order of magnitude. A fitted value states the prior its fit
+# started from (``prior:``, required), so the "fitted" width serves only sets that do not.
+PRIOR_SIGMA_LOG10 = {"literature": math.log10(2.0), "fitted": math.log10(2.0),
+                     "derived": 0.5, "assumed": 1.0}
+
+
+def prior_of(par: Parameter) -> tuple[float, float, str]:
+    """(median, sigma_log10, source) of a parameter's log-normal prior: the stated
+    ``prior:`` of parameters.yaml, else centred on its value with its provenance's width."""
+    kind = par.provenance.kind
+    if par.prior_median is not None:
+        return par.prior_median, par.prior_sigma_log10, f"{kind}: prior stated in parameters.yaml"
+    return par.value, PRIOR_SIGMA_LOG10.get(kind, 1.0), f"{kind}: default width for this provenance"
+
+
+def _read_prior(obj: dict, file: str, pid: str, problems: list[Problem]):
+    """``prior: {median: > 0, sigma_log10: > 0}`` -> (median, sigma) or None when absent."""
+    if "prior" not in obj:
+        return None
+    prior, where = obj["prior"], dict(file=file, line=line_of(obj, "prior"), item=pid,
+                                      field="prior")
+    if not isinstance(prior, dict) or set(prior) != {"median", "sigma_log10"}:
+        problems.append(Problem(f"expected a mapping {{median, sigma_log10}}, got "
+                                f"{quote(prior)}", **where))
+        return None
+    out = []
+    for key in ("median", "sigma_log10"):
+        v = prior[key]
+        if not is_finite_number(v) or v <= 0:
+            problems.append(Problem(f"expected a finite positive number, got {quote(v)}",
+                                    **{**where, "field": f"prior.{key}"}))
+            return None
+        out.append(float(v))
+    return tuple(out)
 
 
 class ParameterSet:
@@ -95,7 +132,13 @@ def load_parameters(path: str | Path | None = None) -> ParameterSet:
         if pid in params:
             problems.append(Problem("duplicate parameter id", file=str(path), line=line_of(obj),
                                     item=pid, field="id"))
-        params[pid] = Parameter(pid, float(val), str(unit), Provenance(kind, ref, str(note)))
+        prior = _read_prior(obj, str(path), pid, problems)
+        if kind == "fitted" and prior is None and "prior" not in obj:
+            problems.append(Problem("fitted value without its 'prior' {median, sigma_log10} "
+                                    "(the prior the fit started from)", file=str(path),
+                                    line=line_of(obj), item=pid, field="prior"))
+        params[pid] = Parameter(pid, float(val), str(unit), Provenance(kind, ref, str(note)),
+                                *(() if prior is None else (True, *prior)))
     if problems:
         raise KnowledgeError(problems)
     return ParameterSet("curated", params, str(path))
@@ -168,8 +211,12 @@ def load_parameter_set(name: str | Path, base: ParameterSet | None = None) -> Pa
                                     line=line_of(obj, "provenance"), item=pid,
                                     field="provenance"))
             continue
+        # a set changes values, not knowledge: an override keeps the curated prior
+        # unless it states its own
+        prior = _read_prior(obj, str(path), pid, problems) or prior_of(new[pid])[:2]
         new[pid] = Parameter(pid, float(val), str(obj.get("unit", new[pid].unit)),
-                             Provenance(kind, obj.get("ref"), str(obj.get("note", ""))))
+                             Provenance(kind, obj.get("ref"), str(obj.get("note", ""))),
+                             True, *prior)
     if problems:
         raise KnowledgeError(problems)
     return ParameterSet(name, new, str(path))
