@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from pathlib import Path
 
@@ -55,6 +56,7 @@ from cytonet.calibrate.joint import (
 )
 from cytonet.compile import compile_model
 from cytonet.experiments.parse import load_observations
+from cytonet.outputs import write_atomic
 from cytonet.validation.run import validate_observations
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,6 +80,35 @@ def _score(obs, model_values, model, settings):
     prob = JointProblem(model, obs, list(model_values), settings)
     M = prob.margins(np.log10([model_values[p] for p in prob.param_ids]))
     return int(prob.passes(M)[0]), len(obs)
+
+
+def _write_set(args, model, iface, prob, fit, obs, fit_terms, chosen, values) -> Path:
+    """Write the fitted parameter set (OUT/NAME.yaml, atomically); its path."""
+    data = ", ".join(Path(f).name for f in args.observations)
+    if not args.no_sobotta:
+        data += f", Sobotta 2017 hepatocyte data ({fit_terms[0].n_rows} rows, profiled)"
+    if args.select:
+        data += f" (ids matching {args.select!r}: {', '.join(o.id for o in obs)})"
+    stop = f"; stopped by its budget of {fit.budget_spent}" if fit.budget_spent else ""
+    lines = ["# Joint MAP fit (bench/calibrate_joint.py); values override data/parameters.yaml.",
+             f"name: {args.name}", "base: curated", "parameters:"]
+    for p in chosen:
+        src = iface.priors[p].source
+        lines += [f"- id: {p}", f"  value: {values[p]:.6g}",
+                  f"  unit: {model.network.parameters[p].unit}", "  provenance: fitted",
+                  "  note: " + json.dumps(
+                      f"fitted: {data} (margin penalties, MAP{stop}); prior: {src}, median "
+                      f"{10 ** prob.mu[chosen.index(p)]:.4g}, sigma_log10 "
+                      f"{prob.sigma[chosen.index(p)]:g}")]
+    for p, v in prob.tied_values(fit.x_best).items():
+        lines += [f"- id: {p}", f"  value: {v:.6g}",
+                  f"  unit: {model.network.parameters[p].unit}", "  provenance: derived",
+                  "  note: " + json.dumps(
+                      "moves with its fitted on-rate so that the measured Kd is kept "
+                      f"({model.network.parameters[p].provenance.note})")]
+    path = args.out / f"{args.name}.yaml"
+    write_atomic(path, lambda tmp: tmp.write_text("\n".join(lines) + "\n"))
+    return path
 
 
 def main(argv=None) -> int:
@@ -115,6 +146,8 @@ def main(argv=None) -> int:
     model = compile_model()
     iface = model.interface
     obs = _load(args.observations)
+    # read the held-out files before the fit, so that a bad one fails in seconds, not after it
+    hobs = _load(args.holdout) if args.holdout else None
     if args.select:
         import re
         obs = [o for o in obs if re.search(args.select, o.id)]
@@ -159,13 +192,18 @@ def main(argv=None) -> int:
                     budget_s=None if args.budget_min is None else 60 * args.budget_min,
                     max_evaluations=args.max_evaluations)
     values = fit.values()
+    set_file = _write_set(args, model, iface, prob, fit, obs, fit_terms, chosen, values)
     hold = {}
-    if args.holdout:
-        hobs = _load(args.holdout)
-        base = JointProblem(model, hobs, chosen, settings)
-        hold = {"files": [str(f) for f in args.holdout], "n": len(hobs),
-                "passes_default": int(base.passes(base.margins(base.x0))[0]),
-                "passes_fitted": _score(hobs, values, model, settings)[0]}
+    if hobs is not None:
+        try:  # the fitted set is already written; a failure here must not lose it
+            base = JointProblem(model, hobs, chosen, settings)
+            hold = {"files": [str(f) for f in args.holdout], "n": len(hobs),
+                    "passes_default": int(base.passes(base.margins(base.x0))[0]),
+                    "passes_fitted": _score(hobs, values, model, settings)[0]}
+        except Exception as exc:  # noqa: BLE001 - recorded in fit.json, not swallowed
+            hold = {"files": [str(f) for f in args.holdout], "error": repr(exc)}
+            print(f"holdout scoring failed ({exc!r}); the fitted set is in {set_file}",
+                  file=sys.stderr, flush=True)
     report = {
         "observations": [str(f) for f in args.observations], "n_observations": fit.n_observations,
         "parameters": {p: {"default": float(10 ** x0), "fitted": values[p],
@@ -188,30 +226,8 @@ def main(argv=None) -> int:
                      "starts": args.starts, "top": args.top,
                      "budget_min": args.budget_min, "max_evaluations": args.max_evaluations},
     }
-    (args.out / "fit.json").write_text(json.dumps(report, indent=2))
-    data = ", ".join(Path(f).name for f in args.observations)
-    if not args.no_sobotta:
-        data += f", Sobotta 2017 hepatocyte data ({fit_terms[0].n_rows} rows, profiled)"
-    if args.select:
-        data += f" (ids matching {args.select!r}: {', '.join(o.id for o in obs)})"
-    stop = f"; stopped by its budget of {fit.budget_spent}" if fit.budget_spent else ""
-    lines = ["# Joint MAP fit (bench/calibrate_joint.py); values override data/parameters.yaml.",
-             f"name: {args.name}", "base: curated", "parameters:"]
-    for p in chosen:
-        src = iface.priors[p].source
-        lines += [f"- id: {p}", f"  value: {values[p]:.6g}",
-                  f"  unit: {model.network.parameters[p].unit}", "  provenance: fitted",
-                  "  note: " + json.dumps(
-                      f"fitted: {data} (margin penalties, MAP{stop}); prior: {src}, median "
-                      f"{10 ** prob.mu[chosen.index(p)]:.4g}, sigma_log10 "
-                      f"{prob.sigma[chosen.index(p)]:g}")]
-    for p, v in prob.tied_values(fit.x_best).items():
-        lines += [f"- id: {p}", f"  value: {v:.6g}",
-                  f"  unit: {model.network.parameters[p].unit}", "  provenance: derived",
-                  "  note: " + json.dumps(
-                      "moves with its fitted on-rate so that the measured Kd is kept "
-                      f"({model.network.parameters[p].provenance.note})")]
-    (args.out / f"{args.name}.yaml").write_text("\n".join(lines) + "\n")
+    text = json.dumps(report, indent=2)
+    write_atomic(args.out / "fit.json", lambda tmp: tmp.write_text(text))
     print(json.dumps({k: report[k] for k in ("loss_start", "loss_best", "passes_start",
                                              "passes_best", "members_solved", "evaluations",
                                              "stopped_by_budget", "total_wall_s",

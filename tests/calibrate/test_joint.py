@@ -130,3 +130,21 @@ def test_data_terms_add_to_the_loss_and_its_gradient(model, package_obs):
     assert f == pytest.approx(f0 + 0.5 * (1 / 0.2) ** 2)
     assert g[0] == pytest.approx(g0[0] + dterm, rel=1e-6)
     assert plain.term_loss(x1)[0] == 0.0
+
+
+def test_calibrate_joint_refuses_a_bad_holdout_before_fitting(tmp_path):
+    """bench/calibrate_joint.py reads its held-out files first: a wrong path ends the run
+    in seconds with the file named, not after the fit's budget with the fit lost."""
+    import importlib.util
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "bench" / "calibrate_joint.py"
+    spec = importlib.util.spec_from_file_location("calibrate_joint", script)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    missing = tmp_path / "nope.yaml"
+    with pytest.raises(SystemExit) as err:
+        mod.main(["--no-sobotta", "--params", "kdeact_JAK", "--holdout", str(missing),
+                  "--out", str(tmp_path / "out")])
+    assert "nope.yaml" in str(err.value)
+    assert not (tmp_path / "out" / "fit.json").exists()
