@@ -137,18 +137,30 @@ def _newton(backend, x0, tol, max_iter, pattern):
         jac = _jacobian(backend, x, r, pattern)
         jac -= 1e-10 * np.eye(len(x))  # species that affect nothing (absent chains)
         try:
-            dx = sl.lu_solve(sl.lu_factor(jac, check_finite=False), -r, check_finite=False)
+            lu = sl.lu_factor(jac, check_finite=False)
+            dx = sl.lu_solve(lu, -r, check_finite=False)
         except (ValueError, np.linalg.LinAlgError):
             return None, it
         if not np.all(np.isfinite(dx)):
             return None, it
-        if np.max(np.abs(dx) / scale) < tol:
+        step = np.max(np.abs(dx) / scale)
+        if step < tol:
             return np.maximum(x + dx, 0.0), it + 1
+        # damping by the natural monotonicity test (Deuflhard): a step is good when the
+        # simplified Newton correction at the new point, J(x)^-1 f(x_new), is shorter than
+        # the step taken; a residual-norm test alone stalls near a steady state with slow
+        # modes (a 12-day turnover): there the fast species' residuals grow along the
+        # curved slow manifold although the step goes straight to the steady state
         lam = 1.0
         while True:
             xn = np.maximum(x + lam * dx, 0.0)
             rn = backend.rhs(xn)
-            if (np.all(np.isfinite(rn)) and np.linalg.norm(rn / scale) < norm) or lam <= 1 / 64:
+            if np.all(np.isfinite(rn)):
+                bar = sl.lu_solve(lu, -rn, check_finite=False)
+                if (np.all(np.isfinite(bar)) and np.max(np.abs(bar) / scale)
+                        < (1 - lam / 4) * step) or np.linalg.norm(rn / scale) < norm:
+                    break
+            if lam <= 1 / 64:
                 break
             lam /= 2
         x, r = xn, rn
