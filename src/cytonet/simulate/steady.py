@@ -271,6 +271,17 @@ def find_steady_state(backend, settings: SteadyStateSettings | None = None,
         if x is not None:
             return _accept(backend, x, s, "newton", it)
     backend.set_rhs_state(x0)
+
+    def polish(xi: np.ndarray, iters: int) -> SteadyState | None:
+        """Newton from the integrated state xi: accepted if it converges, else back at xi."""
+        nonlocal it
+        x, k = newton_steady_state(backend, xi, s.newton_tol, iters, pattern)
+        it += k
+        if x is not None:
+            return _accept(backend, x, s, "integration+newton", it)
+        backend.set_rhs_state(xi)
+        return None
+
     # integrate in chunks, polishing with Newton after each (accepted once it converges)
     chunks = [s.chunk_s] * s.max_chunks
     rate = float("inf")
@@ -280,23 +291,14 @@ def find_steady_state(backend, settings: SteadyStateSettings | None = None,
             backend.integrate(dt, None, ["time"])
             backend.clamp_noise(s.noise_floor)
             xi = backend.rhs_state()
-            x, it2 = newton_steady_state(backend, xi, s.newton_tol, s.member_newton_iter,
-                                         pattern)
-            it += it2
-            if x is not None:
-                return _accept(backend, x, s, "integration+newton", it)
-            backend.set_rhs_state(xi)
+            if (ss := polish(xi, s.member_newton_iter)) is not None:
+                return ss
             rate = float(np.max(backend.relative_rates()))
             if rate < s.rate_tol:
                 # near the steady state now: one full Newton polish before settling for
                 # the integrated state (whose error is rate_tol x the slowest time scale)
-                x, it2 = newton_steady_state(backend, xi, s.newton_tol, s.newton_max_iter,
-                                             pattern)
-                it += it2
-                if x is not None:
-                    return _accept(backend, x, s, "integration+newton", it)
-                backend.set_rhs_state(xi)
-                return _accept(backend, xi, s, "integration", it)
+                return polish(xi, s.newton_max_iter) or _accept(backend, xi, s,
+                                                                "integration", it)
     except SimulationError as exc:
         raise SteadyStateError(f"no steady state for {what}: Newton failed and the "
                                f"integration fallback failed ({exc})") from exc
