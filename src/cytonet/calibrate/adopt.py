@@ -33,7 +33,7 @@ from pathlib import Path
 import yaml
 
 from .._yaml import load_yaml
-from ..compile.parameters import PRIOR_SIGMA_LOG10
+from ..compile.parameters import load_parameters, prior_of
 from ..errors import InputError, KnowledgeError, Problem
 from ..outputs import write_atomic
 
@@ -69,6 +69,7 @@ def adopt_parameter_set(set_file: str | Path, parameters_file: str | Path,
         raise InputError(Problem("expected a parameter set with a non-empty 'parameters' "
                                  "list", file=str(set_file)))
     text = parameters_file.read_text(encoding="utf-8")
+    current = load_parameters(parameters_file)  # the priors the fit started from
     changed = []
     for k, entry in enumerate(entries):
         pid = entry.get("id") if isinstance(entry, dict) else None
@@ -91,10 +92,11 @@ def adopt_parameter_set(set_file: str | Path, parameters_file: str | Path,
         new = dict(old)
         new.update(value=float(f"{float(entry['value']):.6g}"),
                    provenance=entry["provenance"], note=_note(entry, old, describe))
-        if entry["provenance"] == "fitted" and "prior" not in old:
-            # the prior the fit started from: the replaced value with its provenance's width
-            new["prior"] = {"median": float(old["value"]),
-                            "sigma_log10": round(PRIOR_SIGMA_LOG10[old["provenance"]], 6)}
+        if entry["provenance"] == "fitted":
+            # the prior the fit started from: the one stated, else the replaced value with
+            # its provenance's width
+            median, sigma, _ = prior_of(current.parameter(pid))
+            new["prior"] = {"median": median, "sigma_log10": round(sigma, 6)}
         order = ["id", "value", "unit", "provenance", "ref", "note", "prior"]
         new = {key: new[key] for key in order if key in new} | {
             key: v for key, v in new.items() if key not in order}
@@ -103,7 +105,6 @@ def adopt_parameter_set(set_file: str | Path, parameters_file: str | Path,
         changed.append(pid)
 
     def write(tmp: Path) -> None:
-        from ..compile.parameters import load_parameters
         tmp.write_text(text, encoding="utf-8")
         try:  # a file that does not load never replaces the old one
             load_parameters(tmp)

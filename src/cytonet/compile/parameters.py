@@ -137,8 +137,9 @@ def load_parameters(path: str | Path | None = None) -> ParameterSet:
             problems.append(Problem("fitted value without its 'prior' {median, sigma_log10} "
                                     "(the prior the fit started from)", file=str(path),
                                     line=line_of(obj), item=pid, field="prior"))
+        median, sigma = prior or (None, None)
         params[pid] = Parameter(pid, float(val), str(unit), Provenance(kind, ref, str(note)),
-                                *(() if prior is None else (True, *prior)))
+                                prior_median=median, prior_sigma_log10=sigma)
     if problems:
         raise KnowledgeError(problems)
     return ParameterSet("curated", params, str(path))
@@ -213,10 +214,10 @@ def load_parameter_set(name: str | Path, base: ParameterSet | None = None) -> Pa
             continue
         # a set changes values, not knowledge: an override keeps the curated prior
         # unless it states its own
-        prior = _read_prior(obj, str(path), pid, problems) or prior_of(new[pid])[:2]
+        median, sigma = _read_prior(obj, str(path), pid, problems) or prior_of(new[pid])[:2]
         new[pid] = Parameter(pid, float(val), str(obj.get("unit", new[pid].unit)),
                              Provenance(kind, obj.get("ref"), str(obj.get("note", ""))),
-                             True, *prior)
+                             prior_median=median, prior_sigma_log10=sigma)
     if problems:
         raise KnowledgeError(problems)
     return ParameterSet(name, new, str(path))
