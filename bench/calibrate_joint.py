@@ -95,14 +95,14 @@ def _write_set(args, model, iface, prob, fit, obs, fit_terms, chosen, values) ->
     for p in chosen:
         src = iface.priors[p].source
         lines += [f"- id: {p}", f"  value: {values[p]:.6g}",
-                  f"  unit: {model.network.parameters[p].unit}", "  provenance: fitted",
+                  "  unit: " + json.dumps(model.network.parameters[p].unit), "  provenance: fitted",
                   "  note: " + json.dumps(
                       f"fitted: {data} (margin penalties, MAP{stop}); prior: {src}, median "
                       f"{10 ** prob.mu[chosen.index(p)]:.4g}, sigma_log10 "
                       f"{prob.sigma[chosen.index(p)]:g}")]
     for p, v in prob.tied_values(fit.x_best).items():
         lines += [f"- id: {p}", f"  value: {v:.6g}",
-                  f"  unit: {model.network.parameters[p].unit}", "  provenance: derived",
+                  "  unit: " + json.dumps(model.network.parameters[p].unit), "  provenance: derived",
                   "  note: " + json.dumps(
                       "moves with its fitted on-rate so that the measured Kd is kept "
                       f"({model.network.parameters[p].provenance.note})")]

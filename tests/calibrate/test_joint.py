@@ -148,3 +148,25 @@ def test_calibrate_joint_refuses_a_bad_holdout_before_fitting(tmp_path):
                   "--out", str(tmp_path / "out")])
     assert "nope.yaml" in str(err.value)
     assert not (tmp_path / "out" / "fit.json").exists()
+
+
+def test_calibrate_joint_writes_a_set_that_loads_for_a_unit_yaml_cannot_leave_bare(tmp_path):
+    """The written parameter set is read back by ``--parameter-file``: a unit such as ``%``
+    (Km_O2_PHD) must come out quoted, or the fit's result is an unreadable file."""
+    import importlib.util
+    from pathlib import Path
+
+    from cytonet.compile import compile_model
+
+    script = Path(__file__).resolve().parents[2] / "bench" / "calibrate_joint.py"
+    spec = importlib.util.spec_from_file_location("calibrate_joint", script)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    out = tmp_path / "out"
+    assert mod.main(["--no-sobotta", "--params", "Km_O2_PHD", "--select",
+                     "^hif1a-peak-time-generic$", "--starts", "1", "--workers", "1",
+                     "--max-evaluations", "2", "--out", str(out), "--name", "km"]) == 0
+    model = compile_model(parameter_set=out / "km.yaml")
+    p = model.network.parameters["Km_O2_PHD"]
+    assert p.unit == "%"
+    assert p.provenance.kind == "fitted" and p.provenance.note.startswith("fitted: ")
