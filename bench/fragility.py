@@ -68,6 +68,25 @@ def main() -> None:
         q = np.percentile(col.values[ok], [10, 50, 90]) if ok.any() else [np.nan] * 3
         print(f"  {ro:16s} r = {r:+.2f}   10/50/90 %: {q[0]:.3g} / {q[1]:.3g} / {q[2]:.3g}")
 
+    # the members by decade of resting nuclear NF-kB: how much of the mean the ones that
+    # rest with NF-kB switched on (the IkBalpha titration cliff) cost
+    col = rest[rest.readout == "nuclear:RELA"].set_index("member")["value"].reindex(labels)
+    at_default = run_ensemble(model, {"rest": parse_experiment({"cell": a.cell})}, readouts,
+                              [0.0], np.asarray(model.interface.theta_nominal, dtype=float)[None, :]).table
+    x0 = float(at_default[at_default.readout == "nuclear:RELA"]["value"].iloc[0])
+    print(f"\nmembers by resting nuclear:RELA in {a.cell} (default {x0:.3g} nM): "
+          "count, mean pass rate")
+    edges = x0 * np.array([0.0, 3.0, 10.0, 100.0, np.inf])
+    values = col.values
+    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+        m = np.isfinite(values) & (values >= lo) & (values < hi)
+        label = f"[{lo / x0:g}, {hi / x0:g}) x default"
+        shown = f"{100 * rate[m].mean():.1f} %" if m.any() else "-"
+        print(f"  {label:24s} {int(m.sum()):4d}  {shown}")
+    failed = int((~np.isfinite(values)).sum())
+    if failed:
+        print(f"  {failed} member(s) without a resting state (failed simulation)")
+
     # part 2 is validate --ensemble --drivers: one definition of a driver (Spearman of the
     # calibration's margin, Bonferroni over the parameters), cytonet.validation.ensemble
     drivers = ensemble_drivers(theta, model.interface.theta_ids, margins, ids, passed,
