@@ -52,8 +52,15 @@ def test_one_member_at_nominal_equals_the_runner(model, setup):
     exp, ros, plan = setup
     sol = run_members(plan, model.interface.theta_nominal[None, :], workers=1)
     direct = get_simulator().simulate(exp, ros, TIMES)
+    # the two paths reach the resting state by different Newton sequences (each converged
+    # to 1e-10 of the state), and CVODE's adaptive steps from states that far apart agree
+    # to its own tolerance (rtol 1e-8), not to the last digit: 5.6e-8 at 1 h was measured
+    # with the hypoxia fit's parameters (2026-12-07), 3e-13 before it. A wrong parameter
+    # or state on either path differs by orders of magnitude more than 1e-6. The resting
+    # state itself (t = 0) agrees to the Newton tolerance
     for k, ro in enumerate(ros):
-        np.testing.assert_allclose(sol.values[0][0, k], direct[ro], rtol=1e-9)
+        np.testing.assert_allclose(sol.values[0][0, k][:1], direct[ro][:1], rtol=1e-10)
+        np.testing.assert_allclose(sol.values[0][0, k], direct[ro], rtol=1e-6)
 
 
 def test_failed_members_are_listed_and_the_others_kept(model, setup):
