@@ -64,6 +64,24 @@ def test_objective_gradient_priors_and_kd_ties(model, package_obs):
     assert T[k_on] == pytest.approx(10 ** 0.5 * prob.theta0[k_on])
 
 
+def test_a_derived_synthesis_rate_moves_with_its_fitted_decay_rate(model, package_obs):
+    """ksyn_EGLN1 is derived (resting PHD2 1 nM x kdeg_EGLN1): fitting the PHD2 half-life
+    keeps that reference level, on which kdeg_HIF_PHD is scaled. ksyn_IL6R is an assumed
+    rate of its own, so fitting kdeg_IL6R leaves it alone."""
+    from cytonet.calibrate.joint import tied_parameters
+
+    obs = [o for o in package_obs if o.id == "hif1a-peak-time-generic"]
+    prob = JointProblem(model, obs, ["kdeg_EGLN1", "kdeg_IL6R"], JointSettings(workers=1))
+    assert tied_parameters(model, ["kdeg_EGLN1", "kdeg_IL6R"]) == ["ksyn_EGLN1"]
+    ids = list(model.interface.theta_ids)
+    syn, deg = ids.index("ksyn_EGLN1"), ids.index("kdeg_EGLN1")
+    T = prob.theta(prob.x0 + [0.3, 0.2])[0]
+    assert T[deg] == pytest.approx(10 ** 0.3 * prob.theta0[deg])
+    assert T[syn] / T[deg] == pytest.approx(prob.theta0[syn] / prob.theta0[deg])
+    assert T[ids.index("ksyn_IL6R")] == prob.theta0[ids.index("ksyn_IL6R")]
+    assert list(prob.tied_values(prob.x0 + [0.3, 0.2])) == ["ksyn_EGLN1"]
+
+
 def test_rank_and_a_short_fit_lower_the_loss(model, package_obs):
     obs = [o for o in package_obs if o.id.startswith("drug-tocilizumab")]
     ranked = rank_parameters(model, obs, ["kon_IL6_IL6R", "kdeg_IL6R", "kdeg_LIFR"],

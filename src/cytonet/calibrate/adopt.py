@@ -8,7 +8,8 @@ from the script's output rather than from a hand copy:
 - each fitted entry's block in ``parameters.yaml`` gets the fitted value, provenance
   ``fitted`` and a note "fitted: <data>; prior: <prior> (was <provenance>, <value>: <old
   note>)", so the value it replaced and that value's reason stay on record;
-- a ``derived`` entry (an off-rate tied to its fitted on-rate by a measured Kd) gets its
+- a ``derived`` entry (an off-rate tied to its fitted on-rate by a measured Kd, or a
+  synthesis rate tied to its fitted decay rate by a reference level) gets its
   value and the set's note;
 - a fitted entry keeps the prior its fit started from as ``prior: {median, sigma_log10}``
   (the replaced value with its provenance's width, or the ``prior`` it already stated), so

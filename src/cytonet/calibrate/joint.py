@@ -59,13 +59,21 @@ def _softplus(z: np.ndarray) -> np.ndarray:
     return np.logaddexp(0.0, z)
 
 
+#: fitted-parameter prefix -> the prefix of the derived partner that moves with it
+TIE_PREFIXES = {"kon_": "koff_", "kdeg_": "ksyn_"}
+
+
 def _ties(iface, param_ids: Sequence[str]) -> list[tuple[int, str]]:
-    """(index in ``param_ids``, tied parameter): a derived koff (= measured Kd x assumed
-    kon) moves with its fitted kon, so a fit of the on-rate keeps the measured affinity."""
+    """(index in ``param_ids``, tied parameter): a derived partner moves in proportion with
+    its fitted parameter. A derived koff (= measured Kd x assumed kon) moves with its kon,
+    so a fit of the on-rate keeps the measured affinity; a derived ksyn (= reference level
+    x kdeg, e.g. ksyn_EGLN1) moves with its kdeg, so a fit of the turnover keeps the level
+    that the other rates are scaled to."""
     ids = set(iface.theta_ids)
     out = []
     for j, p in enumerate(param_ids):
-        partner = "koff_" + p[len("kon_"):] if p.startswith("kon_") else None
+        partner = next((to + p[len(fro):] for fro, to in TIE_PREFIXES.items()
+                        if p.startswith(fro)), None)
         if partner in ids and partner not in param_ids and \
                 iface.priors[partner].source.startswith("derived"):
             out.append((j, partner))
