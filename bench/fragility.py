@@ -68,8 +68,8 @@ def main() -> None:
         q = np.percentile(col.values[ok], [10, 50, 90]) if ok.any() else [np.nan] * 3
         print(f"  {ro:16s} r = {r:+.2f}   10/50/90 %: {q[0]:.3g} / {q[1]:.3g} / {q[2]:.3g}")
 
-    # the members by decade of resting nuclear NF-kB: how much of the mean the ones that
-    # rest with NF-kB switched on (the IkBalpha titration cliff) cost
+    # the members in bands of resting nuclear NF-kB (x the default's): how much of the
+    # mean the ones that rest with NF-kB switched on (the IkBalpha titration cliff) cost
     col = rest[rest.readout == "nuclear:RELA"].set_index("member")["value"].reindex(labels)
     at_default = run_ensemble(model, {"rest": parse_experiment({"cell": a.cell})}, readouts,
                               [0.0], np.asarray(model.interface.theta_nominal, dtype=float)[None, :]).table

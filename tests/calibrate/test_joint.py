@@ -150,16 +150,21 @@ def test_data_terms_add_to_the_loss_and_its_gradient(model, package_obs):
     assert plain.term_loss(x1)[0] == 0.0
 
 
-def test_calibrate_joint_refuses_a_bad_holdout_before_fitting(tmp_path):
-    """bench/calibrate_joint.py reads its held-out files first: a wrong path ends the run
-    in seconds with the file named, not after the fit's budget with the fit lost."""
+def _calibrate_joint_script():
+    """bench/calibrate_joint.py as a module (it is a script, not part of the package)."""
     import importlib.util
-    from pathlib import Path
 
     script = Path(__file__).resolve().parents[2] / "bench" / "calibrate_joint.py"
     spec = importlib.util.spec_from_file_location("calibrate_joint", script)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
+    return mod
+
+
+def test_calibrate_joint_refuses_a_bad_holdout_before_fitting(tmp_path):
+    """bench/calibrate_joint.py reads its held-out files first: a wrong path ends the run
+    in seconds with the file named, not after the fit's budget with the fit lost."""
+    mod = _calibrate_joint_script()
     missing = tmp_path / "nope.yaml"
     with pytest.raises(SystemExit) as err:
         mod.main(["--no-sobotta", "--params", "kdeact_JAK", "--holdout", str(missing),
@@ -171,15 +176,7 @@ def test_calibrate_joint_refuses_a_bad_holdout_before_fitting(tmp_path):
 def test_calibrate_joint_writes_a_set_that_loads_for_a_unit_yaml_cannot_leave_bare(tmp_path):
     """The written parameter set is read back by ``--parameter-file``: a unit such as ``%``
     (Km_O2_PHD) must come out quoted, or the fit's result is an unreadable file."""
-    import importlib.util
-    from pathlib import Path
-
-    from cytonet.compile import compile_model
-
-    script = Path(__file__).resolve().parents[2] / "bench" / "calibrate_joint.py"
-    spec = importlib.util.spec_from_file_location("calibrate_joint", script)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
+    mod = _calibrate_joint_script()
     out = tmp_path / "out"
     assert mod.main(["--no-sobotta", "--params", "Km_O2_PHD", "--select",
                      "^hif1a-peak-time-generic$", "--starts", "1", "--workers", "1",
