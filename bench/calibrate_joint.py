@@ -52,6 +52,7 @@ from cytonet.calibrate.joint import (
     JointSettings,
     fit_joint,
     rank_parameters,
+    tie_reason,
     tied_parameters,
 )
 from cytonet.compile import compile_model
@@ -104,10 +105,7 @@ def _write_set(args, model, iface, prob, fit, obs, fit_terms, chosen, values) ->
         lines += [f"- id: {p}", f"  value: {v:.6g}",
                   "  unit: " + json.dumps(model.network.parameters[p].unit), "  provenance: derived",
                   "  note: " + json.dumps(
-                      ("moves with its fitted on-rate so that the measured Kd is kept "
-                       if p.startswith("koff_") else
-                       "moves with its fitted decay rate so that the steady level is kept ")
-                      + f"({model.network.parameters[p].provenance.note})")]
+                      f"{tie_reason(p)} ({model.network.parameters[p].provenance.note})")]
     path = args.out / f"{args.name}.yaml"
     write_atomic(path, lambda tmp: tmp.write_text("\n".join(lines) + "\n"))
     return path

@@ -72,7 +72,7 @@ def main() -> None:
     # mean the ones that rest with NF-kB switched on (the IkBalpha titration cliff) cost
     col = rest[rest.readout == "nuclear:RELA"].set_index("member")["value"].reindex(labels)
     at_default = run_ensemble(model, {"rest": parse_experiment({"cell": a.cell})}, readouts,
-                              [0.0], np.asarray(model.interface.theta_nominal, dtype=float)[None, :]).table
+                              [0.0], model.interface.theta_nominal[None, :]).table
     x0 = float(at_default[at_default.readout == "nuclear:RELA"]["value"].iloc[0])
     print(f"\nmembers by resting nuclear:RELA in {a.cell} (default {x0:.3g} nM): "
           "count, mean pass rate")

@@ -59,8 +59,17 @@ def _softplus(z: np.ndarray) -> np.ndarray:
     return np.logaddexp(0.0, z)
 
 
-#: fitted-parameter prefix -> the prefix of the derived partner that moves with it
-TIE_PREFIXES = {"kon_": "koff_", "kdeg_": "ksyn_"}
+#: fitted-parameter prefix -> (the prefix of the derived partner that moves with it, what
+#: the tie keeps, as the written parameter set says it)
+TIE_PREFIXES = {
+    "kon_": ("koff_", "moves with its fitted on-rate so that the measured Kd is kept"),
+    "kdeg_": ("ksyn_", "moves with its fitted decay rate so that the steady level is kept"),
+}
+
+
+def tie_reason(partner: str) -> str:
+    """What a tied derived parameter (``koff_...``, ``ksyn_...``) keeps when it moves."""
+    return next(why for to, why in TIE_PREFIXES.values() if partner.startswith(to))
 
 
 def _ties(iface, param_ids: Sequence[str]) -> list[tuple[int, str]]:
@@ -72,7 +81,7 @@ def _ties(iface, param_ids: Sequence[str]) -> list[tuple[int, str]]:
     ids = set(iface.theta_ids)
     out = []
     for j, p in enumerate(param_ids):
-        partner = next((to + p[len(fro):] for fro, to in TIE_PREFIXES.items()
+        partner = next((to + p[len(fro):] for fro, (to, _) in TIE_PREFIXES.items()
                         if p.startswith(fro)), None)
         if partner in ids and partner not in param_ids and \
                 iface.priors[partner].source.startswith("derived"):
